@@ -1,0 +1,43 @@
+# Two commands on a fresh machine: `make demo` and `make test`.
+# Both create .venv and install the pinned dependencies by themselves.
+
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: install demo test test-postgres lint bench messages clean
+
+$(STAMP): requirements.lock pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -r requirements.lock
+	$(BIN)/pip install --quiet --no-deps -e .
+	touch $(STAMP)
+
+install: $(STAMP)
+
+demo: $(STAMP)
+	$(BIN)/hrguard demo
+
+test: $(STAMP)
+	$(BIN)/pytest -n 2
+
+# The database tests again, on PostgreSQL; DATABASE_URL must point at a server.
+test-postgres: $(STAMP)
+	$(BIN)/pytest -n 2 -m "not browser"
+
+lint: $(STAMP)
+	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/ruff format --check src tests benchmarks
+	$(BIN)/mypy
+
+bench: $(STAMP)
+	$(BIN)/python -m benchmarks.run
+
+messages: $(STAMP)
+	cd src/hrguard && ../../$(BIN)/django-admin makemessages -l zh_Hans -l en --no-obsolete
+	cd src/hrguard && ../../$(BIN)/python ../../scripts/compile_messages.py
+
+clean:
+	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache
