@@ -1,0 +1,54 @@
+"""Types shared by every importer: row problems and the import report."""
+
+from dataclasses import dataclass, field
+
+from django.utils.translation import gettext as _
+
+
+@dataclass(frozen=True)
+class RowIssue:
+    """One problem in an input file, located so a person can find and fix it.
+
+    `row` is the 1-based line (CSV) or row (spreadsheet) number as a text editor or
+    Excel shows it; None when the problem concerns the whole file. `column` is the
+    header as written in the file. `message` says what is wrong and how to fix it.
+    """
+
+    message: str
+    row: int | None = None
+    column: str | None = None
+    value: str | None = None
+
+    def describe(self, file_name: str) -> str:
+        """Return the whole problem as one Chinese sentence naming file, row, column and value."""
+        if self.row is None:
+            return _("文件「%(file)s」：%(message)s") % {"file": file_name, "message": self.message}
+        if self.column is None:
+            return _("文件「%(file)s」第 %(row)d 行：%(message)s") % {
+                "file": file_name, "row": self.row, "message": self.message,
+            }
+        return _("文件「%(file)s」第 %(row)d 行「%(column)s」列的值「%(value)s」：%(message)s") % {
+            "file": file_name, "row": self.row, "column": self.column,
+            "value": self.value if self.value is not None else "", "message": self.message,
+        }
+
+
+@dataclass
+class ImportReport:
+    """What one import did, or would have done on a dry run."""
+
+    kind: str
+    file_name: str
+    status: str
+    layout: str = ""
+    batch_id: int | None = None
+    rows_total: int = 0
+    rows_created: int = 0
+    rows_updated: int = 0
+    rows_unchanged: int = 0
+    issues: list[RowIssue] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.issues
