@@ -17,8 +17,14 @@ class LeaveType(models.TextChoices):
 
 # Leave the law protects: it must never count as a risk signal.
 PROTECTED_LEAVE = frozenset(
-    {LeaveType.SICK, LeaveType.MATERNITY, LeaveType.MARRIAGE, LeaveType.BEREAVEMENT,
-     LeaveType.ANNUAL, LeaveType.PATERNITY}
+    {
+        LeaveType.SICK,
+        LeaveType.MATERNITY,
+        LeaveType.MARRIAGE,
+        LeaveType.BEREAVEMENT,
+        LeaveType.ANNUAL,
+        LeaveType.PATERNITY,
+    }
 )
 
 
@@ -40,3 +46,6 @@ class LeaveRecord(models.Model):
             ),
         ]
         ordering = ["employee_id", "date"]
+
+    def __str__(self) -> str:
+        return f"{self.employee_id} {self.date} {self.leave_type} {self.days}"

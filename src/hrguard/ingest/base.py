@@ -25,11 +25,16 @@ class RowIssue:
             return _("文件「%(file)s」：%(message)s") % {"file": file_name, "message": self.message}
         if self.column is None:
             return _("文件「%(file)s」第 %(row)d 行：%(message)s") % {
-                "file": file_name, "row": self.row, "message": self.message,
+                "file": file_name,
+                "row": self.row,
+                "message": self.message,
             }
         return _("文件「%(file)s」第 %(row)d 行「%(column)s」列的值「%(value)s」：%(message)s") % {
-            "file": file_name, "row": self.row, "column": self.column,
-            "value": self.value if self.value is not None else "", "message": self.message,
+            "file": file_name,
+            "row": self.row,
+            "column": self.column,
+            "value": self.value if self.value is not None else "",
+            "message": self.message,
         }
 
 

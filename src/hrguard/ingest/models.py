@@ -27,7 +27,11 @@ class ImportBatch(models.Model):
     size = models.BigIntegerField(_("大小(字节)"))
     layout = models.CharField(_("格式"), max_length=50, blank=True)
     employee = models.ForeignKey(
-        "people.Employee", verbose_name=_("员工"), null=True, blank=True, on_delete=models.SET_NULL,
+        "people.Employee",
+        verbose_name=_("员工"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         help_text=_("个人账单所属的员工"),
     )
     status = models.CharField(_("状态"), max_length=16, choices=Status.choices)

@@ -50,3 +50,6 @@ class PaymentTransaction(models.Model):
         ]
         indexes = [models.Index(fields=["employee", "occurred_at"])]
         ordering = ["employee_id", "occurred_at"]
+
+    def __str__(self) -> str:
+        return f"{self.source} {self.order_no}"

@@ -21,10 +21,15 @@ class PayrollRecord(models.Model):
         ]
         ordering = ["employee_id", "month"]
 
+    def __str__(self) -> str:
+        return f"{self.employee_id} {self.month:%Y-%m}"
+
 
 class Reimbursement(models.Model):
     employee = models.ForeignKey(
-        "people.Employee", verbose_name=_("员工"), on_delete=models.CASCADE,
+        "people.Employee",
+        verbose_name=_("员工"),
+        on_delete=models.CASCADE,
         related_name="reimbursements",
     )
     date = models.DateField(_("日期"))
@@ -39,3 +44,6 @@ class Reimbursement(models.Model):
         verbose_name = _("报销")
         verbose_name_plural = _("报销")
         ordering = ["employee_id", "date"]
+
+    def __str__(self) -> str:
+        return f"{self.employee_id} {self.date} {self.amount}"

@@ -5,7 +5,11 @@ from django.utils.translation import gettext_lazy as _
 class Department(models.Model):
     name = models.CharField(_("部门"), max_length=100, unique=True)
     parent = models.ForeignKey(
-        "self", verbose_name=_("上级部门"), null=True, blank=True, on_delete=models.PROTECT,
+        "self",
+        verbose_name=_("上级部门"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="children",
     )
 
@@ -32,7 +36,9 @@ class Employee(models.Model):
     position = models.CharField(_("岗位"), max_length=100, blank=True)
     hire_date = models.DateField(_("入职日期"), null=True, blank=True)
     phone = models.CharField(_("手机号"), max_length=32, blank=True)
-    status = models.CharField(_("状态"), max_length=16, choices=Status.choices, default=Status.ACTIVE)
+    status = models.CharField(
+        _("状态"), max_length=16, choices=Status.choices, default=Status.ACTIVE
+    )
     # Stable pseudonym shown in triage instead of the name; derived from the
     # employee number with a keyed hash, so it cannot be reversed without the key.
     pseudonym = models.CharField(_("化名"), max_length=16, unique=True)

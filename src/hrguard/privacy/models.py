@@ -41,5 +41,8 @@ class Consent(models.Model):
         ]
         ordering = ["employee_id", "category", "granted_on"]
 
+    def __str__(self) -> str:
+        return f"{self.employee_id} {self.category} {self.granted_on}"
+
     def in_force_on(self, day: datetime.date) -> bool:
         return self.granted_on <= day and (self.withdrawn_on is None or self.withdrawn_on > day)

@@ -43,6 +43,9 @@ class ScanRun(models.Model):
         verbose_name_plural = _("扫描")
         ordering = ["-started_at"]
 
+    def __str__(self) -> str:
+        return f"{self.as_of} #{self.pk}"
+
 
 class Alert(models.Model):
     class Status(models.TextChoices):
@@ -68,9 +71,14 @@ class Alert(models.Model):
         ordering = ["-updated_at"]
         constraints = [
             models.UniqueConstraint(
-                fields=["employee"], condition=models.Q(status="open"), name="alert_one_open_per_employee"
+                fields=["employee"],
+                condition=models.Q(status="open"),
+                name="alert_one_open_per_employee",
             ),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.employee_id} {self.level} {self.status}"
 
 
 class IndicatorResult(models.Model):
@@ -95,5 +103,10 @@ class IndicatorResult(models.Model):
         verbose_name_plural = _("指标结果")
         indexes = [models.Index(fields=["scan", "employee"])]
         constraints = [
-            models.UniqueConstraint(fields=["scan", "employee", "code"], name="result_once_per_scan"),
+            models.UniqueConstraint(
+                fields=["scan", "employee", "code"], name="result_once_per_scan"
+            ),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.employee_id} hit={self.hit}"

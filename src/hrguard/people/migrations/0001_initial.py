@@ -5,45 +5,79 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='Department',
+            name="Department",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=100, unique=True, verbose_name='部门')),
-                ('parent', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='children', to='people.department', verbose_name='上级部门')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=100, unique=True, verbose_name="部门")),
+                (
+                    "parent",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="children",
+                        to="people.department",
+                        verbose_name="上级部门",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '部门',
-                'verbose_name_plural': '部门',
-                'ordering': ['name'],
+                "verbose_name": "部门",
+                "verbose_name_plural": "部门",
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='Employee',
+            name="Employee",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('employee_no', models.CharField(max_length=32, unique=True, verbose_name='工号')),
-                ('name', models.CharField(max_length=100, verbose_name='姓名')),
-                ('position', models.CharField(blank=True, max_length=100, verbose_name='岗位')),
-                ('hire_date', models.DateField(blank=True, null=True, verbose_name='入职日期')),
-                ('phone', models.CharField(blank=True, max_length=32, verbose_name='手机号')),
-                ('status', models.CharField(choices=[('active', '在职'), ('probation', '试用'), ('left', '离职')], default='active', max_length=16, verbose_name='状态')),
-                ('pseudonym', models.CharField(max_length=16, unique=True, verbose_name='化名')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('department', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='employees', to='people.department', verbose_name='部门')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("employee_no", models.CharField(max_length=32, unique=True, verbose_name="工号")),
+                ("name", models.CharField(max_length=100, verbose_name="姓名")),
+                ("position", models.CharField(blank=True, max_length=100, verbose_name="岗位")),
+                ("hire_date", models.DateField(blank=True, null=True, verbose_name="入职日期")),
+                ("phone", models.CharField(blank=True, max_length=32, verbose_name="手机号")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("active", "在职"), ("probation", "试用"), ("left", "离职")],
+                        default="active",
+                        max_length=16,
+                        verbose_name="状态",
+                    ),
+                ),
+                ("pseudonym", models.CharField(max_length=16, unique=True, verbose_name="化名")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "department",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="employees",
+                        to="people.department",
+                        verbose_name="部门",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '员工',
-                'verbose_name_plural': '员工',
-                'ordering': ['employee_no'],
+                "verbose_name": "员工",
+                "verbose_name_plural": "员工",
+                "ordering": ["employee_no"],
             },
         ),
     ]
