@@ -1,6 +1,8 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from hrguard.core.fields import EncryptedTextField, phone_blind_index
+
 
 class Department(models.Model):
     name = models.CharField(_("部门"), max_length=100, unique=True)
@@ -35,7 +37,18 @@ class Employee(models.Model):
     )
     position = models.CharField(_("岗位"), max_length=100, blank=True)
     hire_date = models.DateField(_("入职日期"), null=True, blank=True)
-    phone = models.CharField(_("手机号"), max_length=32, blank=True)
+    # Encrypted at rest; assigning `phone` also sets `phone_index`, so look a number
+    # up with filter(phone_index=hrguard.core.fields.phone_blind_index(number)).
+    phone = EncryptedTextField(
+        _("手机号"),
+        blank=True,
+        purpose="people.employee.phone",
+        index_field="phone_index",
+        index_function=phone_blind_index,
+    )
+    phone_index = models.CharField(
+        _("手机号索引"), max_length=64, blank=True, db_index=True, editable=False
+    )
     status = models.CharField(
         _("状态"), max_length=16, choices=Status.choices, default=Status.ACTIVE
     )
