@@ -1,9 +1,12 @@
 from django.urls import URLPattern, URLResolver, path
-from django.views.generic import TemplateView
+
+from hrguard.web import views
 
 app_name = "web"
 
-# TODO: replace the placeholder dashboard with the real one.
 urlpatterns: list[URLPattern | URLResolver] = [
-    path("", TemplateView.as_view(template_name="web/placeholder.html"), name="dashboard"),
+    path("", views.dashboard, name="dashboard"),
+    path("alerts/", views.alert_list, name="alert_list"),
+    path("alerts/<int:alert_id>/", views.alert_detail, name="alert_detail"),
+    path("employees/<int:employee_id>/risk/", views.employee_profile, name="employee_profile"),
 ]

@@ -1,0 +1,238 @@
+"""Read-side queries for alerts, scans and the risk dashboards."""
+
+import datetime
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.db.models import Count, QuerySet, Sum
+from django.db.models.functions import TruncMonth
+from django.utils import timezone
+from django.utils.translation import gettext
+
+from hrguard.core.errors import NotFound
+from hrguard.payments.models import PaymentTransaction
+from hrguard.payroll.models import PayrollRecord
+from hrguard.people.models import Employee
+from hrguard.privacy.models import Consent, DataCategory
+from hrguard.risk.models import Alert, AlertLevel, IndicatorResult, ScanRun
+
+User = AbstractBaseUser | AnonymousUser
+
+LEVELS_ASCENDING = (AlertLevel.WATCH, AlertLevel.MEDIUM, AlertLevel.HIGH)
+
+
+@dataclass(frozen=True)
+class DepartmentAlertCounts:
+    department: str
+    by_level: dict[str, int]
+
+
+@dataclass(frozen=True)
+class MonthlySpending:
+    """Succeeded expense payments and net pay of one calendar month, in yuan."""
+
+    month: datetime.date
+    spending: Decimal
+    net_pay: Decimal | None
+
+    @property
+    def ratio(self) -> Decimal | None:
+        if not self.net_pay:
+            return None
+        return (self.spending / self.net_pay).quantize(Decimal("0.01"))
+
+
+@dataclass(frozen=True)
+class RiskProfile:
+    employee: Employee
+    alert: Alert | None
+    scan: ScanRun | None
+    results: list[IndicatorResult]
+
+
+def _alerts_visible_to(user: User) -> QuerySet[Alert]:
+    # TODO: limit HR专员 / HRBP to the departments in their data scope once roles exist.
+    if not user.is_authenticated:
+        return Alert.objects.none()
+    return Alert.objects.select_related(
+        "employee__department", "first_scan", "last_scan", "rule_set"
+    )
+
+
+def _employees_visible_to(user: User) -> QuerySet[Employee]:
+    # TODO: limit HR专员 / HRBP to the departments in their data scope once roles exist.
+    if not user.is_authenticated:
+        return Employee.objects.none()
+    return Employee.objects.select_related("department")
+
+
+def alert_list_for_user(
+    *,
+    user: User,
+    status: str = Alert.Status.OPEN,
+    level: str | None = None,
+    department_id: int | None = None,
+    indicator: str | None = None,
+) -> QuerySet[Alert]:
+    """Return the alerts the user may see, newest change first, narrowed by the given filters."""
+    alerts = _alerts_visible_to(user).filter(status=status)
+    if level:
+        alerts = alerts.filter(level=level)
+    if department_id is not None:
+        alerts = alerts.filter(employee__department_id=department_id)
+    if indicator:
+        # Alert.indicators is a JSON list of codes, and SQLite has no JSON `contains`
+        # lookup. So match the quoted code in the stored text: the quotes keep
+        # one snake_case code from matching inside another.
+        alerts = alerts.filter(indicators__icontains=f'"{indicator}"')
+    return alerts.order_by("-updated_at", "-pk")
+
+
+def alert_get_for_user(*, alert_id: int, user: User) -> Alert:
+    """Return one alert the user may see, or raise NotFound."""
+    try:
+        return _alerts_visible_to(user).get(pk=alert_id)
+    except Alert.DoesNotExist:
+        raise NotFound(gettext("预警 %(id)s 不存在。"), id=alert_id) from None
+
+
+def alert_results(*, alert: Alert) -> list[IndicatorResult]:
+    """Return every indicator result of the alert's latest scan: hits first, then misses."""
+    results = IndicatorResult.objects.filter(scan=alert.last_scan, employee=alert.employee)
+    return list(results.order_by("-hit", "-severity", "code"))
+
+
+def risk_profile_for_user(*, employee_id: int, user: User) -> RiskProfile:
+    """Return the employee's current alert (open, else latest) and latest indicator results."""
+    try:
+        employee = _employees_visible_to(user).get(pk=employee_id)
+    except Employee.DoesNotExist:
+        raise NotFound(gettext("员工 %(id)s 不存在。"), id=employee_id) from None
+
+    alerts = _alerts_visible_to(user).filter(employee=employee)
+    alert = (
+        alerts.filter(status=Alert.Status.OPEN).first() or alerts.order_by("-updated_at").first()
+    )
+    if alert is not None:
+        return RiskProfile(employee, alert, alert.last_scan, alert_results(alert=alert))
+
+    latest = (
+        IndicatorResult.objects.filter(employee=employee)
+        .select_related("scan")
+        .order_by("-scan__as_of", "-scan__started_at")
+        .first()
+    )
+    if latest is None:
+        return RiskProfile(employee, None, None, [])
+    results = IndicatorResult.objects.filter(scan=latest.scan, employee=employee)
+    return RiskProfile(
+        employee, None, latest.scan, list(results.order_by("-hit", "-severity", "code"))
+    )
+
+
+def open_alert_counts_by_level(*, user: User) -> dict[str, int]:
+    """Return the number of open alerts per level, with every level present."""
+    counts = {str(level): 0 for level in LEVELS_ASCENDING}
+    rows = (
+        _alerts_visible_to(user)
+        .filter(status=Alert.Status.OPEN)
+        .values("level")
+        .annotate(count=Count("pk"))
+        .order_by()
+    )
+    for row in rows:
+        counts[row["level"]] = row["count"]
+    return counts
+
+
+def open_alert_counts_by_department(*, user: User) -> list[DepartmentAlertCounts]:
+    """Return open alerts per department and level, departments with the most alerts first."""
+    rows = (
+        _alerts_visible_to(user)
+        .filter(status=Alert.Status.OPEN)
+        .values("employee__department__name", "level")
+        .annotate(count=Count("pk"))
+        .order_by()
+    )
+    by_department: dict[str, dict[str, int]] = {}
+    for row in rows:
+        counts = by_department.setdefault(
+            row["employee__department__name"], {str(level): 0 for level in LEVELS_ASCENDING}
+        )
+        counts[row["level"]] = row["count"]
+    ordered = sorted(by_department.items(), key=lambda item: (-sum(item[1].values()), item[0]))
+    return [DepartmentAlertCounts(name, counts) for name, counts in ordered]
+
+
+def scan_latest() -> ScanRun | None:
+    return ScanRun.objects.select_related("rule_set").order_by("-started_at", "-pk").first()
+
+
+def scan_trend(*, limit: int = 12) -> list[ScanRun]:
+    """Return the last `limit` finished scans, oldest first."""
+    scans = ScanRun.objects.filter(finished_at__isnull=False).order_by("-started_at", "-pk")
+    return list(reversed(scans[:limit]))
+
+
+def indicator_codes_in_use() -> list[str]:
+    """Return the indicator codes evaluated by the latest scan, for filter choices."""
+    latest = scan_latest()
+    if latest is None:
+        return []
+    codes = IndicatorResult.objects.filter(scan=latest).values_list("code", flat=True)
+    return sorted(set(codes))
+
+
+def payment_consent_in_force(*, employee: Employee, day: datetime.date) -> bool:
+    consents = Consent.objects.in_force_on(day)
+    return consents.filter(employee=employee, category=DataCategory.PAYMENTS).exists()
+
+
+def _month_start(day: datetime.date, months_back: int = 0) -> datetime.date:
+    index = day.year * 12 + day.month - 1 - months_back
+    return datetime.date(index // 12, index % 12 + 1, 1)
+
+
+def employee_monthly_spending(
+    *, employee: Employee, end: datetime.date, months: int = 6
+) -> list[MonthlySpending] | None:
+    """Return spending against net pay for the `months` calendar months up to `end`.
+
+    Spending is the sum of succeeded expense payments. Payment records are
+    sensitive personal information, so this returns None unless the employee's
+    payment consent is in force today.
+    """
+    # TODO: write an audit record for this read of payment records once the audit log exists.
+    if not payment_consent_in_force(employee=employee, day=timezone.localdate()):
+        return None
+
+    first = _month_start(end, months - 1)
+    after_last = _month_start(end, -1)
+    tz = timezone.get_current_timezone()
+    spending_rows = (
+        PaymentTransaction.objects.filter(
+            employee=employee,
+            direction=PaymentTransaction.Direction.EXPENSE,
+            succeeded=True,
+            occurred_at__gte=datetime.datetime.combine(first, datetime.time.min, tzinfo=tz),
+            occurred_at__lt=datetime.datetime.combine(after_last, datetime.time.min, tzinfo=tz),
+        )
+        .annotate(month=TruncMonth("occurred_at", tzinfo=tz))
+        .values("month")
+        .annotate(total=Sum("amount"))
+        .order_by()
+    )
+    spending = {row["month"].date(): row["total"] for row in spending_rows}
+    pay = dict(
+        PayrollRecord.objects.filter(
+            employee=employee, month__gte=first, month__lt=after_last
+        ).values_list("month", "net_pay")
+    )
+
+    return [
+        MonthlySpending(
+            month=month, spending=spending.get(month, Decimal("0.00")), net_pay=pay.get(month)
+        )
+        for month in (_month_start(end, back) for back in range(months - 1, -1, -1))
+    ]

@@ -1,0 +1,32 @@
+from typing import Any, cast
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from hrguard.people.models import Department
+from hrguard.risk.models import Alert, AlertLevel
+from hrguard.web.indicators import indicator_label
+
+
+class AlertFilterForm(forms.Form):
+    """Filters of the alert list, read from the query string."""
+
+    level = forms.ChoiceField(
+        label=_("级别"), required=False, choices=[("", _("全部级别")), *AlertLevel.choices]
+    )
+    department = forms.ModelChoiceField(
+        label=_("部门"),
+        required=False,
+        queryset=Department.objects.order_by("name"),
+        empty_label=_("全部部门"),
+    )
+    indicator = forms.ChoiceField(label=_("指标"), required=False)
+    status = forms.ChoiceField(
+        label=_("状态"), required=False, choices=Alert.Status.choices, initial=Alert.Status.OPEN
+    )
+
+    def __init__(self, *args: Any, indicator_codes: list[str], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        choices = [(code, indicator_label(code)) for code in indicator_codes]
+        indicator = cast(forms.ChoiceField, self.fields["indicator"])
+        indicator.choices = [("", _("全部指标")), *choices]

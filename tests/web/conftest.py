@@ -1,0 +1,82 @@
+"""Fixtures for the web tests: a logged-in client and alerts built row by row."""
+
+import datetime
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from django.contrib.auth.models import User
+from django.test import Client
+from django.utils import timezone
+
+from hrguard.people.models import Employee
+from hrguard.risk.models import Alert, AlertLevel, IndicatorResult, RuleSet, ScanRun
+
+PASSWORD = "correct-horse-battery"
+
+
+@pytest.fixture
+def hr_user(db: None) -> User:
+    return User.objects.create_user(username="hr.zhang", password=PASSWORD)
+
+
+@pytest.fixture
+def hr_client(client: Client, hr_user: User) -> Client:
+    client.force_login(hr_user)
+    return client
+
+
+@pytest.fixture
+def rule_set(db: None) -> RuleSet:
+    return RuleSet.objects.create(version="2026.1", content="", sha256="0" * 64)
+
+
+@pytest.fixture
+def scan(rule_set: RuleSet) -> ScanRun:
+    return ScanRun.objects.create(
+        as_of=datetime.date(2026, 11, 30),
+        rule_set=rule_set,
+        finished_at=timezone.now(),
+        employees_scanned=3,
+    )
+
+
+AlertMaker = Callable[..., Alert]
+
+
+@pytest.fixture
+def make_alert(scan: ScanRun, rule_set: RuleSet) -> AlertMaker:
+    """Create an alert with one stored result per indicator code: True for a hit."""
+
+    def make(
+        employee: Employee,
+        *,
+        level: str = AlertLevel.WATCH,
+        status: str = Alert.Status.OPEN,
+        results: dict[str, bool] | None = None,
+        evidence: dict[str, dict[str, Any]] | None = None,
+    ) -> Alert:
+        results = results if results is not None else {"spend_income_ratio": True}
+        evidence = evidence or {}
+        alert = Alert.objects.create(
+            employee=employee,
+            level=level,
+            status=status,
+            indicators=[code for code, hit in results.items() if hit],
+            first_scan=scan,
+            last_scan=scan,
+            rule_set=rule_set,
+        )
+        for code, hit in results.items():
+            IndicatorResult.objects.create(
+                scan=scan,
+                alert=alert if hit else None,
+                employee=employee,
+                code=code,
+                hit=hit,
+                severity=2 if hit else 0,
+                evidence=evidence.get(code, {}),
+            )
+        return alert
+
+    return make

@@ -1,0 +1,157 @@
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from hrguard.payments.models import PaymentTransaction
+from hrguard.payroll.models import PayrollRecord
+from hrguard.people.models import Employee
+from hrguard.privacy.models import Consent, DataCategory
+from hrguard.risk.models import AlertLevel
+from tests.factories import DepartmentFactory, EmployeeFactory
+from tests.web.conftest import AlertMaker
+
+pytestmark = pytest.mark.django_db
+
+SHANGHAI = datetime.timezone(datetime.timedelta(hours=8))
+
+
+def add_pay_and_spending(employee: Employee, months: list[datetime.date]) -> None:
+    for number, month in enumerate(months):
+        PayrollRecord.objects.create(
+            employee=employee, month=month, gross_pay=Decimal("10000"), net_pay=Decimal("8000")
+        )
+        PaymentTransaction.objects.create(
+            employee=employee,
+            source=PaymentTransaction.Source.ALIPAY,
+            occurred_at=datetime.datetime(month.year, month.month, 10, 12, 0, tzinfo=SHANGHAI),
+            direction=PaymentTransaction.Direction.EXPENSE,
+            amount=Decimal("12000"),
+            order_no=f"order-{number}",
+            succeeded=True,
+        )
+
+
+def grant_payment_consent(employee: Employee) -> None:
+    Consent.objects.create(
+        employee=employee, category=DataCategory.PAYMENTS, granted_on=datetime.date(2026, 1, 5)
+    )
+
+
+def test_alert_detail_unknown_id_is_404(hr_client: Client) -> None:
+    response = hr_client.get(reverse("web:alert_detail", args=[999]))
+
+    assert response.status_code == 404
+
+
+def test_employee_profile_unknown_id_is_404(hr_client: Client) -> None:
+    response = hr_client.get(reverse("web:employee_profile", args=[999]))
+
+    assert response.status_code == 404
+
+
+def test_alert_detail_shows_summary_and_human_decision_note(
+    hr_client: Client, make_alert: AlertMaker
+) -> None:
+    employee = EmployeeFactory(name="王小明", department=DepartmentFactory(name="销售部"))
+    alert = make_alert(employee, level=AlertLevel.HIGH)
+
+    response = hr_client.get(reverse("web:alert_detail", args=[alert.pk]))
+
+    text = response.content.decode()
+    assert response.status_code == 200
+    assert f'员工风险画像 · <span class="pseudonym">{employee.pseudonym}</span>' in text
+    assert "王小明" not in text
+    assert "预警仅供参考，任何处理决定须由人作出。" in text
+    assert '<span class="badge badge-large badge-high">高风险</span>' in text
+    assert "<dt>状态</dt><dd>待处理</dd>" in text
+    assert "<dt>规则集版本</dt><dd>2026.1</dd>" in text
+
+
+def test_alert_detail_lists_hits_and_greyed_misses(
+    hr_client: Client, make_alert: AlertMaker
+) -> None:
+    alert = make_alert(
+        EmployeeFactory(),
+        results={"spend_income_ratio": True, "loan_platforms": False},
+        evidence={"spend_income_ratio": {"months": 3}, "loan_platforms": {"platforms": 1}},
+    )
+
+    response = hr_client.get(reverse("web:alert_detail", args=[alert.pk]))
+
+    hits = response.context["hits"]
+    misses = response.context["misses"]
+    assert [(row.code, row.label) for row in hits] == [("spend_income_ratio", "消费收入比")]
+    assert [(row.code, row.label) for row in misses] == [("loan_platforms", "多头借贷")]
+    assert hits[0].sentences
+    text = response.content.decode()
+    assert '<li class="evidence evidence-miss">' in text
+    assert "未命中指标" in text
+
+
+def test_alert_detail_without_payment_consent_hides_spending(
+    hr_client: Client, make_alert: AlertMaker
+) -> None:
+    employee = EmployeeFactory()
+    add_pay_and_spending(employee, [datetime.date(2026, 11, 1)])
+    alert = make_alert(employee)
+
+    response = hr_client.get(reverse("web:alert_detail", args=[alert.pk]))
+
+    assert response.context["spending"] is None
+    text = response.content.decode()
+    assert "未授权支付记录" in text
+    assert "12,000.00" not in text
+    assert "echarts.min.js" not in text
+
+
+def test_alert_detail_with_consent_charts_six_months(
+    hr_client: Client, make_alert: AlertMaker
+) -> None:
+    employee = EmployeeFactory()
+    grant_payment_consent(employee)
+    add_pay_and_spending(
+        employee,
+        [datetime.date(2026, 9, 1), datetime.date(2026, 10, 1), datetime.date(2026, 11, 1)],
+    )
+    alert = make_alert(employee)
+
+    response = hr_client.get(reverse("web:alert_detail", args=[alert.pk]))
+
+    option = response.context["spending_chart"]
+    assert option["xAxis"]["data"] == [
+        "2026-06",
+        "2026-07",
+        "2026-08",
+        "2026-09",
+        "2026-10",
+        "2026-11",
+    ]
+    assert option["series"][0]["data"] == [0.0, 0.0, 0.0, 12000.0, 12000.0, 12000.0]
+    assert option["series"][1]["data"] == [None, None, None, 8000.0, 8000.0, 8000.0]
+    text = response.content.decode()
+    assert '<td class="num">12,000.00</td>' in text
+    assert '<td class="num">1.50</td>' in text
+    assert 'data-chart="spending-chart"' in text
+
+
+def test_employee_profile_shows_open_alert(hr_client: Client, make_alert: AlertMaker) -> None:
+    employee = EmployeeFactory()
+    alert = make_alert(employee, level=AlertLevel.MEDIUM)
+
+    response = hr_client.get(reverse("web:employee_profile", args=[employee.pk]))
+
+    assert response.context["alert"] == alert
+    assert [row.code for row in response.context["hits"]] == ["spend_income_ratio"]
+
+
+def test_employee_profile_without_alert_or_scan(hr_client: Client) -> None:
+    employee = EmployeeFactory()
+
+    response = hr_client.get(reverse("web:employee_profile", args=[employee.pk]))
+
+    text = response.content.decode()
+    assert "<dt>级别</dt><dd>尚未扫描</dd>" in text
+    assert "最近一次扫描没有命中任何指标。" in text

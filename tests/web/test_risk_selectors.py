@@ -1,0 +1,135 @@
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.contrib.auth.models import AnonymousUser, User
+
+from hrguard.core.errors import NotFound
+from hrguard.payments.models import PaymentTransaction
+from hrguard.payroll.models import PayrollRecord
+from hrguard.privacy.models import Consent, DataCategory
+from hrguard.risk import selectors
+from hrguard.risk.selectors import MonthlySpending
+from tests.factories import EmployeeFactory
+from tests.web.conftest import AlertMaker
+
+pytestmark = pytest.mark.django_db
+
+SHANGHAI = datetime.timezone(datetime.timedelta(hours=8))
+
+
+def payment(employee, when: datetime.datetime, amount: str, **fields) -> PaymentTransaction:
+    values = {
+        "source": PaymentTransaction.Source.WECHAT,
+        "direction": PaymentTransaction.Direction.EXPENSE,
+        "succeeded": True,
+        "order_no": f"{when.isoformat()}-{amount}",
+    }
+    values.update(fields)
+    return PaymentTransaction.objects.create(
+        employee=employee, occurred_at=when, amount=Decimal(amount), **values
+    )
+
+
+def test_monthly_spending_counts_succeeded_expenses_in_local_months() -> None:
+    employee = EmployeeFactory()
+    Consent.objects.create(
+        employee=employee, category=DataCategory.PAYMENTS, granted_on=datetime.date(2026, 1, 1)
+    )
+    PayrollRecord.objects.create(
+        employee=employee,
+        month=datetime.date(2026, 11, 1),
+        gross_pay=Decimal("9500.00"),
+        net_pay=Decimal("8000.00"),
+    )
+    # 1 November 00:30 in Shanghai is still 31 October in UTC.
+    payment(employee, datetime.datetime(2026, 11, 1, 0, 30, tzinfo=SHANGHAI), "100.50")
+    payment(employee, datetime.datetime(2026, 11, 20, 9, 0, tzinfo=SHANGHAI), "200.00")
+    payment(employee, datetime.datetime(2026, 10, 31, 23, 0, tzinfo=SHANGHAI), "7.00")
+    payment(employee, datetime.datetime(2026, 11, 2, tzinfo=SHANGHAI), "999.00", succeeded=False)
+    payment(
+        employee,
+        datetime.datetime(2026, 11, 3, tzinfo=SHANGHAI),
+        "5000.00",
+        direction=PaymentTransaction.Direction.INCOME,
+    )
+    payment(employee, datetime.datetime(2026, 12, 1, tzinfo=SHANGHAI), "50.00")
+
+    months = selectors.employee_monthly_spending(
+        employee=employee, end=datetime.date(2026, 11, 30), months=2
+    )
+
+    assert months == [
+        MonthlySpending(datetime.date(2026, 10, 1), Decimal("7.00"), None),
+        MonthlySpending(datetime.date(2026, 11, 1), Decimal("300.50"), Decimal("8000.00")),
+    ]
+    assert months[1].ratio == Decimal("0.04")
+    assert months[0].ratio is None
+
+
+def test_monthly_spending_withdrawn_consent_returns_none() -> None:
+    employee = EmployeeFactory()
+    Consent.objects.create(
+        employee=employee,
+        category=DataCategory.PAYMENTS,
+        granted_on=datetime.date(2026, 1, 1),
+        withdrawn_on=datetime.date(2026, 2, 1),
+    )
+    payment(employee, datetime.datetime(2026, 1, 10, tzinfo=SHANGHAI), "10.00")
+
+    months = selectors.employee_monthly_spending(employee=employee, end=datetime.date(2026, 1, 31))
+
+    assert months is None
+
+
+def test_monthly_spending_other_consent_category_returns_none() -> None:
+    employee = EmployeeFactory()
+    Consent.objects.create(
+        employee=employee, category=DataCategory.CHAT, granted_on=datetime.date(2026, 1, 1)
+    )
+
+    months = selectors.employee_monthly_spending(employee=employee, end=datetime.date(2026, 1, 31))
+
+    assert months is None
+
+
+def test_monthly_spending_window_crosses_year_end() -> None:
+    employee = EmployeeFactory()
+    Consent.objects.create(
+        employee=employee, category=DataCategory.PAYMENTS, granted_on=datetime.date(2025, 1, 1)
+    )
+
+    months = selectors.employee_monthly_spending(employee=employee, end=datetime.date(2026, 2, 15))
+
+    assert [row.month for row in months] == [
+        datetime.date(2025, 9, 1),
+        datetime.date(2025, 10, 1),
+        datetime.date(2025, 11, 1),
+        datetime.date(2025, 12, 1),
+        datetime.date(2026, 1, 1),
+        datetime.date(2026, 2, 1),
+    ]
+
+
+def test_alert_get_for_user_anonymous_raises_not_found(make_alert: AlertMaker) -> None:
+    alert = make_alert(EmployeeFactory())
+
+    with pytest.raises(NotFound) as raised:
+        selectors.alert_get_for_user(alert_id=alert.pk, user=AnonymousUser())
+
+    assert raised.value.message == f"预警 {alert.pk} 不存在。"
+
+
+def test_alert_list_indicator_filter_matches_whole_code(make_alert: AlertMaker) -> None:
+    user = User.objects.create_user(username="hr.li")
+    make_alert(EmployeeFactory(), results={"loan_platforms": True})
+
+    alerts = selectors.alert_list_for_user(user=user, indicator="loan")
+
+    assert list(alerts) == []
+
+
+def test_indicator_codes_in_use_come_from_latest_scan(make_alert: AlertMaker) -> None:
+    make_alert(EmployeeFactory(), results={"spend_income_ratio": True, "leave_spike": False})
+
+    assert selectors.indicator_codes_in_use() == ["leave_spike", "spend_income_ratio"]
