@@ -1,0 +1,120 @@
+"""Read the totals a bill states about itself and compare them with its rows."""
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
+from decimal import Decimal
+
+from django.utils.translation import gettext as _
+
+from hrguard.ingest.base import RowIssue
+from hrguard.ingest.bills.types import DIRECTIONS, BillRow, DeclaredTotal, DeclaredTotals, Direction
+from hrguard.ingest.values import ValueProblem, parse_amount
+
+_RECORDS = re.compile(r"共\s*(\d+)\s*笔记录")
+# `收入:1笔 28.50元` (Alipay 2023, WeChat), `收入:0笔,0.00元` (Alipay 2021),
+# `已支出:1笔,27元` (Alipay 2019). Maintainers of sample files mask counts as `x笔`.
+_DIRECTION_TOTAL = re.compile(r"([^\s:]+)\s*:\s*(\w+)\s*笔[,\s]*([\d,.]+)\s*元")
+_LABELS: dict[str, Direction] = {
+    "收入": "income",
+    "已收入": "income",
+    "支出": "expense",
+    "已支出": "expense",
+    "不计收支": "neutral",
+    "中性交易": "neutral",
+    "其他": "neutral",
+}
+
+
+def parse_declared(lines: Iterable[tuple[int, str]]) -> DeclaredTotals | None:
+    """Collect `共N笔记录` and the per-direction totals from preamble or trailer lines."""
+    totals = DeclaredTotals()
+    found = False
+    for line, text in lines:
+        records = _RECORDS.search(text)
+        if records:
+            totals = replace(totals, records=int(records[1]), records_line=line)
+            found = True
+            continue
+        match = _DIRECTION_TOTAL.match(text)
+        if match is None or match[1] not in _LABELS:
+            continue
+        total = DeclaredTotal(
+            count=int(match[2]) if match[2].isdigit() else None,
+            amount=_amount_or_none(match[3]),
+            line=line,
+            label=match[1],
+        )
+        totals = replace(totals, **{_LABELS[match[1]]: total})
+        found = True
+    return totals if found else None
+
+
+def _amount_or_none(text: str) -> Decimal | None:
+    try:
+        return parse_amount(text)
+    except ValueProblem:
+        return None
+
+
+@dataclass
+class _Tally:
+    count: int = 0
+    amount: Decimal = field(default_factory=Decimal)
+
+
+def check_totals(declared: DeclaredTotals | None, rows: Iterable[BillRow]) -> list[RowIssue]:
+    """Compare the rows read with the bill's stated totals; one issue per mismatch.
+
+    Totals count every row by its 收/支 value, whatever its status, as both platforms do.
+    """
+    if declared is None:
+        return []
+    tallies = {direction: _Tally() for direction in DIRECTIONS}
+    for row in rows:
+        tally = tallies[row.direction]
+        tally.count += 1
+        tally.amount += row.amount
+
+    issues: list[RowIssue] = []
+    read = sum(tally.count for tally in tallies.values())
+    if declared.records is not None and declared.records != read:
+        issues.append(
+            RowIssue(
+                _(
+                    "账单声明共 %(declared)d 笔记录，实际读到 %(read)d 笔。"
+                    "文件可能被截断或改动过，请重新导出完整的原始账单。"
+                )
+                % {"declared": declared.records, "read": read},
+                row=declared.records_line,
+            )
+        )
+    for direction in DIRECTIONS:
+        total = declared.for_direction(direction)
+        if total is not None:
+            issues.extend(_compare(total, tallies[direction]))
+    return issues
+
+
+def _compare(total: DeclaredTotal, tally: _Tally) -> list[RowIssue]:
+    count_differs = total.count is not None and total.count != tally.count
+    amount_differs = total.amount is not None and total.amount != tally.amount
+    if not (count_differs or amount_differs):
+        return []
+    return [
+        RowIssue(
+            _(
+                "账单声明「%(label)s」%(declared_count)s 笔、合计 %(declared_amount)s 元，"
+                "实际读到 %(count)d 笔、合计 %(amount)s 元。"
+                "文件可能被截断或改动过，请重新导出完整的原始账单。"
+            )
+            % {
+                "label": total.label,
+                "declared_count": "?" if total.count is None else str(total.count),
+                "declared_amount": "?" if total.amount is None else f"{total.amount:.2f}",
+                "count": tally.count,
+                "amount": f"{tally.amount:.2f}",
+            },
+            row=total.line,
+        )
+    ]
