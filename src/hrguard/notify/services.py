@@ -1,0 +1,358 @@
+"""Queue notifications for alerts and due case steps, and send the queue.
+
+Callers queue inside their own transaction: the in-app inbox entries and the
+Delivery rows commit with the change that caused them, and sending starts
+only after commit (`transaction.on_commit`), so a rolled-back change sends
+nothing. A failed send stays queued and is retried with exponential back-off;
+`hrguard notify send-due` (or the Celery task) drains whatever is due.
+"""
+
+import datetime
+import logging
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Permission
+from django.db import IntegrityError, transaction
+from django.db.models import Q, QuerySet
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+from django.utils.translation import gettext
+
+from hrguard.cases.models import Case, InterventionKind, InterventionStep
+from hrguard.cases.selectors import steps_due
+from hrguard.core.errors import ValidationFailed
+from hrguard.notify import channels
+from hrguard.notify.models import Channel, ChannelKind, Delivery, Notification
+from hrguard.risk.models import LEVEL_ORDER, Alert, AlertLevel
+
+logger = logging.getLogger(__name__)
+
+MAX_ATTEMPTS = 10
+BACKOFF_BASE_SECONDS = 60
+BACKOFF_MAX_SECONDS = 6 * 60 * 60
+
+
+def inbox_min_level() -> str:
+    """Return the lowest alert level for the in-app inbox (setting HRGUARD_NOTIFY_MIN_LEVEL)."""
+    return str(getattr(settings, "HRGUARD_NOTIFY_MIN_LEVEL", AlertLevel.MEDIUM))
+
+
+def _level_reaches(level: str, threshold: str) -> bool:
+    return LEVEL_ORDER[AlertLevel(level)] >= LEVEL_ORDER[AlertLevel(threshold)]
+
+
+def absolute_url(path: str) -> str:
+    """Prefix a site path with HRGUARD_BASE_URL, the address HR opens the system at."""
+    base = str(getattr(settings, "HRGUARD_BASE_URL", "http://127.0.0.1:8000")).rstrip("/")
+    return base + path
+
+
+def _path(name: str, object_id: int, fallback: str) -> str:
+    try:
+        return reverse(name, args=[object_id])
+    except NoReverseMatch:
+        return fallback
+
+
+def alert_path(alert: Alert) -> str:
+    return _path("web:alert_detail", alert.pk, f"/alerts/{alert.pk}/")
+
+
+def case_path(case_id: int) -> str:
+    # TODO: point at the case page by name once the cases pages exist.
+    return _path("cases:case_detail", case_id, f"/cases/{case_id}/")
+
+
+def backoff_delay(attempts: int) -> datetime.timedelta:
+    """Wait before the next try after `attempts` failures: 1, 2, 4 … minutes, at most 6 hours."""
+    seconds = BACKOFF_BASE_SECONDS * 2 ** max(attempts - 1, 0)
+    return datetime.timedelta(seconds=min(seconds, BACKOFF_MAX_SECONDS))
+
+
+def _users_with_permission(codename: str, app_label: str) -> QuerySet[Any]:
+    user_model = get_user_model()
+    permission = Permission.objects.filter(
+        codename=codename, content_type__app_label=app_label
+    ).first()
+    holders = Q(is_superuser=True)
+    if permission is not None:
+        holders |= Q(user_permissions=permission) | Q(groups__permissions=permission)
+    return user_model.objects.filter(holders, is_active=True).distinct()
+
+
+def notification_create(
+    *, recipient: Any, title: str, body: str, link: str, dedupe_key: str = ""
+) -> Notification | None:
+    """Put a message in a user's inbox; return None if this occasion is already there."""
+    if (
+        dedupe_key
+        and Notification.objects.filter(recipient=recipient, dedupe_key=dedupe_key).exists()
+    ):
+        return None
+    try:
+        with transaction.atomic():
+            return Notification.objects.create(
+                recipient=recipient, title=title, body=body, link=link, dedupe_key=dedupe_key
+            )
+    except IntegrityError:
+        # Another process inserted the same occasion between the check and the insert.
+        return None
+
+
+def notification_mark_read(*, notification: Notification, user: Any) -> Notification:
+    if notification.recipient_id != user.pk:
+        return notification
+    if notification.read_at is None:
+        notification.read_at = timezone.now()
+        notification.save(update_fields=["read_at"])
+    return notification
+
+
+def _queue(*, channel: Channel, message: channels.Message, dedupe_key: str) -> Delivery | None:
+    if Delivery.objects.filter(channel=channel, dedupe_key=dedupe_key).exists():
+        return None
+    try:
+        with transaction.atomic():
+            delivery = Delivery.objects.create(
+                channel=channel,
+                payload=channels.payload_for(channel.kind, message),
+                dedupe_key=dedupe_key,
+                next_attempt_at=timezone.now(),
+            )
+    except IntegrityError:
+        return None
+    transaction.on_commit(lambda: deliveries_dispatch(delivery_ids=[delivery.pk]))
+    return delivery
+
+
+def alert_notify(*, alert: Alert) -> int:
+    """Notify about an alert once per level it reaches; return the number of messages queued.
+
+    The risk scan calls this after creating or raising an alert; the
+    send-due command also calls it for alerts the scan did not announce.
+    """
+    employee = alert.employee
+    level_label = AlertLevel(alert.level).label
+    dedupe_key = f"alert:{alert.pk}:{alert.level}"
+    link = absolute_url(alert_path(alert))
+    # Only the pseudonym, the level and a count: group chats and mailboxes are
+    # outside the system's access control (PIPL art. 51).
+    title = gettext("人事风控：%(level)s预警") % {"level": level_label}
+    lines = (
+        gettext("员工：%(pseudonym)s") % {"pseudonym": employee.pseudonym},
+        gettext("级别：%(level)s") % {"level": level_label},
+        gettext("命中指标：%(count)s 项") % {"count": len(alert.indicators)},
+    )
+    message = channels.Message(title=title, lines=lines, link=link)
+
+    queued = 0
+    if _level_reaches(alert.level, inbox_min_level()):
+        for user in _users_with_permission("view_alert", "risk"):
+            created = notification_create(
+                recipient=user, title=title, body="\n".join(lines), link=link, dedupe_key=dedupe_key
+            )
+            queued += created is not None
+    for channel in Channel.objects.filter(enabled=True):
+        if _level_reaches(alert.level, channel.min_level):
+            queued += _queue(channel=channel, message=message, dedupe_key=dedupe_key) is not None
+    return queued
+
+
+def step_due_notify(*, step: InterventionStep) -> int:
+    """Remind the step's owner (and the case's assignee) that a planned step is due."""
+    case = step.case
+    dedupe_key = f"step-due:{step.pk}"
+    link = absolute_url(case_path(case.pk))
+    title = gettext("人事风控：干预步骤到期")
+    lines = (
+        gettext("员工：%(pseudonym)s") % {"pseudonym": case.employee.pseudonym},
+        gettext("步骤：%(kind)s") % {"kind": InterventionKind(step.kind).label},
+        gettext("期限：%(due_date)s") % {"due_date": step.due_date.isoformat()},
+    )
+    message = channels.Message(title=title, lines=lines, link=link)
+
+    queued = 0
+    recipients = {step.owner_id: step.owner}
+    if case.assignee_id is not None:
+        recipients[case.assignee_id] = case.assignee
+    for user in recipients.values():
+        created = notification_create(
+            recipient=user, title=title, body="\n".join(lines), link=link, dedupe_key=dedupe_key
+        )
+        queued += created is not None
+    for channel in Channel.objects.filter(enabled=True, send_step_reminders=True):
+        queued += _queue(channel=channel, message=message, dedupe_key=dedupe_key) is not None
+    return queued
+
+
+def case_assigned_notify(*, case: Case) -> Notification | None:
+    """Tell the new assignee in the inbox; assignments do not go to group channels."""
+    if case.assignee is None:
+        return None
+    return notification_create(
+        recipient=case.assignee,
+        title=gettext("人事风控：你被指派为案件负责人"),
+        body=gettext("员工：%(pseudonym)s") % {"pseudonym": case.employee.pseudonym},
+        link=absolute_url(case_path(case.pk)),
+        dedupe_key=f"case-assigned:{case.pk}:{case.assignee_id}",
+    )
+
+
+def notifications_collect_due(*, today: datetime.date | None = None) -> int:
+    """Queue what is due but not yet announced: open alerts at a notified level, due steps."""
+    today = today or timezone.localdate()
+    levels = [
+        inbox_min_level(),
+        *Channel.objects.filter(enabled=True).values_list("min_level", flat=True),
+    ]
+    lowest = min(levels, key=lambda level: LEVEL_ORDER[AlertLevel(level)])
+    notified_levels = [level for level in AlertLevel.values if _level_reaches(level, lowest)]
+
+    queued = 0
+    with transaction.atomic():
+        alerts = Alert.objects.filter(
+            status=Alert.Status.OPEN, level__in=notified_levels
+        ).select_related("employee")
+        for alert in alerts:
+            queued += alert_notify(alert=alert)
+        for step in steps_due(day=today).select_related("case__assignee"):
+            queued += step_due_notify(step=step)
+    return queued
+
+
+@dataclass
+class SendReport:
+    sent: int = 0
+    failed: int = 0
+    gave_up: int = 0
+    errors: list[str] = field(default_factory=list)
+
+
+def delivery_attempt(*, delivery: Delivery, now: datetime.datetime) -> bool:
+    """Try one delivery once and record the outcome; return whether it was sent."""
+    delivery.attempts += 1
+    try:
+        channels.send(delivery.channel, delivery.payload, now)
+    except channels.DeliveryError as error:
+        delivery.last_error = str(error)[:1000]
+        if delivery.attempts >= MAX_ATTEMPTS:
+            delivery.status = Delivery.Status.FAILED
+            logger.error(
+                "delivery %s to channel %s failed for good after %s attempts: %s",
+                delivery.pk,
+                delivery.channel_id,
+                delivery.attempts,
+                error,
+            )
+        else:
+            delivery.next_attempt_at = now + backoff_delay(delivery.attempts)
+            logger.warning(
+                "delivery %s to channel %s failed (attempt %s), retrying at %s: %s",
+                delivery.pk,
+                delivery.channel_id,
+                delivery.attempts,
+                delivery.next_attempt_at.isoformat(),
+                error,
+            )
+        delivery.save(update_fields=["attempts", "last_error", "status", "next_attempt_at"])
+        return False
+
+    delivery.status = Delivery.Status.SENT
+    delivery.sent_at = now
+    delivery.save(update_fields=["attempts", "status", "sent_at"])
+    logger.info("delivery %s sent to channel %s", delivery.pk, delivery.channel_id)
+    return True
+
+
+def deliveries_send_due(
+    *, now: datetime.datetime | None = None, limit: int = 200, delivery_ids: list[int] | None = None
+) -> SendReport:
+    """Send pending deliveries whose next attempt is due, oldest first."""
+    now = now or timezone.now()
+    report = SendReport()
+    due = Delivery.objects.filter(
+        status=Delivery.Status.PENDING, next_attempt_at__lte=now, channel__enabled=True
+    ).select_related("channel")
+    if delivery_ids is not None:
+        due = due.filter(pk__in=delivery_ids)
+
+    for delivery_id in list(
+        due.order_by("next_attempt_at", "pk").values_list("pk", flat=True)[:limit]
+    ):
+        with transaction.atomic():
+            # Lock the row so two workers draining the queue never send it twice;
+            # on SQLite the write lock of the transaction serialises them instead.
+            delivery = (
+                Delivery.objects.select_for_update()
+                .select_related("channel")
+                .filter(pk=delivery_id, status=Delivery.Status.PENDING)
+                .first()
+            )
+            if delivery is None:
+                continue
+            if delivery_attempt(delivery=delivery, now=now):
+                report.sent += 1
+            else:
+                report.failed += 1
+                report.gave_up += delivery.status == Delivery.Status.FAILED
+                report.errors.append(f"{delivery.pk}: {delivery.last_error}")
+    return report
+
+
+def deliveries_dispatch(*, delivery_ids: list[int]) -> None:
+    """Send just-committed deliveries: through Celery when a broker is set, else in-process."""
+    if getattr(settings, "CELERY_BROKER_URL", ""):
+        from hrguard.notify.tasks import send_due_deliveries
+
+        send_due_deliveries.delay(delivery_ids=delivery_ids)
+        return
+    deliveries_send_due(delivery_ids=delivery_ids)
+
+
+def deliveries_requeue_failed(*, now: datetime.datetime | None = None) -> int:
+    """Queue deliveries that had given up again, e.g. after a channel was fixed."""
+    now = now or timezone.now()
+    return Delivery.objects.filter(status=Delivery.Status.FAILED).update(
+        status=Delivery.Status.PENDING, attempts=0, next_attempt_at=now
+    )
+
+
+def channel_create(
+    *,
+    kind: str,
+    name: str,
+    webhook_url: str = "",
+    secret: str = "",
+    email_to: list[str] | None = None,
+    min_level: str = AlertLevel.MEDIUM,
+    send_step_reminders: bool = True,
+) -> Channel:
+    """Configure an outgoing channel after checking that it can be used."""
+    if kind not in ChannelKind.values:
+        raise ValidationFailed(gettext("通知渠道类型“%(kind)s”无效。"), kind=kind)
+    if min_level not in AlertLevel.values:
+        raise ValidationFailed(gettext("通知级别“%(level)s”无效。"), level=min_level)
+    if kind == ChannelKind.EMAIL:
+        if not email_to:
+            raise ValidationFailed(gettext("电子邮件渠道至少需要一个收件人。"))
+    else:
+        try:
+            channels.validate_webhook_url(webhook_url)
+        except ValueError:
+            # The URL is left out of the message because a WeCom URL contains the robot's key.
+            raise ValidationFailed(
+                gettext("Webhook 地址无效，应以 http:// 或 https:// 开头并包含主机名。")
+            ) from None
+
+    return Channel.objects.create(
+        kind=kind,
+        name=name,
+        webhook_url=webhook_url,
+        secret=secret,
+        email_to=list(email_to or []),
+        min_level=min_level,
+        send_step_reminders=send_step_reminders,
+    )
