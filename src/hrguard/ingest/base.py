@@ -52,6 +52,8 @@ class ImportReport:
     rows_updated: int = 0
     rows_unchanged: int = 0
     issues: list[RowIssue] = field(default_factory=list)
+    # All issues found; `issues` keeps only the first ones when a file has very many.
+    issues_total: int = 0
     notes: list[str] = field(default_factory=list)
 
     @property

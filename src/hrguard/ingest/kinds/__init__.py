@@ -1,0 +1,62 @@
+"""The registry of import kinds.
+
+Each module in this package defines one `Importer` subclass decorated with `@register`;
+the modules are imported on first use, so adding a kind means adding one module.
+"""
+
+import importlib
+import pkgutil
+
+from django.utils.translation import gettext as _
+
+from hrguard.core.errors import ValidationFailed
+from hrguard.ingest.kinds.base import Importer, TemplateImporter
+
+_REGISTRY: dict[str, type[Importer]] = {}
+_loaded = False
+
+
+def register(importer_class: type[Importer]) -> type[Importer]:
+    """Add an importer class to the registry under its `kind`."""
+    existing = _REGISTRY.get(importer_class.kind)
+    if existing is not None and existing is not importer_class:
+        raise RuntimeError(f"import kind {importer_class.kind!r} is registered twice")
+    _REGISTRY[importer_class.kind] = importer_class
+    return importer_class
+
+
+def _load_kind_modules() -> None:
+    global _loaded
+    if _loaded:
+        return
+    for module in pkgutil.iter_modules(__path__):
+        if module.name != "base":
+            importlib.import_module(f"{__name__}.{module.name}")
+    _loaded = True
+
+
+def importer_classes() -> dict[str, type[Importer]]:
+    """Return every registered importer class by kind."""
+    _load_kind_modules()
+    return dict(_REGISTRY)
+
+
+def template_importer_classes() -> dict[str, type[TemplateImporter]]:
+    """Return the kinds that have a canonical template, by kind."""
+    return {
+        kind: cls for kind, cls in importer_classes().items() if issubclass(cls, TemplateImporter)
+    }
+
+
+def importer_class_for(kind: str) -> type[Importer]:
+    """Return the importer class of `kind`, or raise ValidationFailed naming the known kinds."""
+    classes = importer_classes()
+    try:
+        return classes[kind]
+    except KeyError:
+        raise ValidationFailed(
+            _("未知的导入类型「%(kind)s」。可用的类型：%(known)s。"),
+            code="unknown_import_kind",
+            kind=kind,
+            known="、".join(sorted(classes)),
+        ) from None

@@ -1,0 +1,119 @@
+"""`hrguard import KIND FILE`: import one file, or write a template with --template."""
+
+import sys
+from argparse import ArgumentParser
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from hrguard.core.errors import HrguardError
+from hrguard.ingest.kinds import importer_classes
+from hrguard.ingest.models import ImportBatch
+from hrguard.ingest.services import import_file
+from hrguard.ingest.templates import TEMPLATE_FORMATS, template_bytes, template_kinds
+
+
+class Command(BaseCommand):
+    help = gettext_lazy(
+        "导入一个文件：hrguard import 类型 文件 [--employee 工号] [--dry-run]。"
+        "写出导入模板：hrguard import --template 类型 --format xlsx|csv 输出文件。"
+    )
+
+    def add_arguments(self, parser: ArgumentParser) -> None:
+        parser.add_argument(
+            "kind",
+            nargs="?",
+            help=_("数据类型：%(kinds)s") % {"kinds": ", ".join(importer_classes())},
+        )
+        parser.add_argument(
+            "file",
+            nargs="?",
+            type=Path,
+            help=_("要导入的 xlsx 或 CSV 文件；与 --template 一起用时为输出文件"),
+        )
+        parser.add_argument(
+            "--employee",
+            dest="employee_no",
+            help=_("个人账单所属员工的工号（导入 payments 时必填）"),
+        )
+        parser.add_argument("--dry-run", action="store_true", help=_("只校验并统计，不写入数据库"))
+        parser.add_argument(
+            "--template",
+            metavar="KIND",
+            choices=template_kinds(),
+            help=_("写出该类型的导入模板，而不是导入"),
+        )
+        parser.add_argument(
+            "--format",
+            dest="file_format",
+            choices=TEMPLATE_FORMATS,
+            default="xlsx",
+            help=_("模板格式，默认 xlsx"),
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        if options["template"]:
+            self._write_template(options)
+            return
+
+        kind, path = options["kind"], options["file"]
+        if not kind or path is None:
+            raise CommandError(_("请给出数据类型和文件，例如：hrguard import payroll 工资.xlsx"))
+        if not path.is_file():
+            raise CommandError(_("找不到文件「%(path)s」。") % {"path": path})
+        try:
+            report = import_file(
+                kind=kind,
+                path=path,
+                file_name=path.name,
+                employee_no=options["employee_no"],
+                dry_run=options["dry_run"],
+            )
+        except HrguardError as error:
+            raise CommandError(error.message) from error
+
+        for issue in report.issues:
+            self.stderr.write(issue.describe(report.file_name))
+        for note in report.notes:
+            self.stdout.write(note)
+        if report.issues:
+            self.stderr.write(
+                _("文件「%(file)s」有 %(count)d 个问题，没有写入任何数据。请改正后重新导入。")
+                % {"file": report.file_name, "count": report.issues_total}
+            )
+            sys.exit(1)
+
+        values = {
+            "file": report.file_name,
+            "rows": report.rows_total,
+            "created": report.rows_created,
+            "updated": report.rows_updated,
+            "unchanged": report.rows_unchanged,
+        }
+        if report.status == ImportBatch.Status.DRY_RUN:
+            summary = _(
+                "仅校验「%(file)s」：%(rows)d 行全部有效；导入将新增 %(created)d 条、更新 %(updated)d 条、"
+                "%(unchanged)d 条不变。没有写入任何数据。"
+            )
+        else:
+            summary = _(
+                "已导入「%(file)s」：%(rows)d 行，新增 %(created)d 条，更新 %(updated)d 条，%(unchanged)d 条不变。"
+            )
+        self.stdout.write(summary % values)
+        if report.layout:
+            self.stdout.write(_("文件格式：%(layout)s") % {"layout": report.layout})
+
+    def _write_template(self, options: dict[str, Any]) -> None:
+        out = options["file"] or options["kind"]
+        if not out:
+            raise CommandError(
+                _(
+                    "请给出模板的输出文件，例如：hrguard import --template payroll --format xlsx 工资模板.xlsx"
+                )
+            )
+        target = Path(out)
+        target.write_bytes(template_bytes(options["template"], options["file_format"]))
+        self.stdout.write(_("已写出模板「%(path)s」。") % {"path": target})

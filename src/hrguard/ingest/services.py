@@ -1,0 +1,168 @@
+"""Import files: validate the whole file, then store it whole or not at all."""
+
+import hashlib
+import logging
+import re
+import shutil
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from hrguard.ingest.base import ImportReport, RowIssue
+from hrguard.ingest.kinds import importer_class_for
+from hrguard.ingest.kinds.base import Cells, IssueCollector, WriteCounts
+from hrguard.ingest.models import ImportBatch
+from hrguard.people.models import Employee
+
+logger = logging.getLogger(__name__)
+
+_HASH_CHUNK = 1 << 20
+_SAFE_SUFFIX = re.compile(r"^\.[a-z0-9]{1,8}$")
+
+
+def import_file(
+    *,
+    kind: str,
+    path: Path,
+    file_name: str,
+    employee_no: str | None = None,
+    dry_run: bool = False,
+    user: Any = None,
+) -> ImportReport:
+    """Validate and import one file of `kind`, recording the attempt as an ImportBatch.
+
+    Nothing is written unless the whole file is valid; then every row is written in one
+    transaction and the original is kept under HRGUARD_HOME/imports/. A dry run only
+    validates and counts. Raises ValidationFailed for an unknown kind.
+    """
+    importer_class = importer_class_for(kind)
+    sha256, size = _file_digest(path)
+    issues = IssueCollector()
+    logger.info("import of %s started: sha256 %s, dry run %s", kind, sha256, dry_run)
+
+    employee = None
+    if importer_class.needs_employee:
+        employee = _employee_for_bill(employee_no, issues)
+    importer = importer_class(path=path, file_name=file_name, employee=employee)
+    if not issues.total:
+        importer.validate(issues)
+
+    batch = ImportBatch(
+        kind=kind,
+        file_name=file_name[:255],
+        sha256=sha256,
+        size=size,
+        employee=employee,
+        created_by=user if getattr(user, "is_authenticated", False) else None,
+    )
+    counts = WriteCounts()
+    if issues.total:
+        batch.status = ImportBatch.Status.DRY_RUN if dry_run else ImportBatch.Status.REJECTED
+    elif dry_run:
+        batch.status = ImportBatch.Status.DRY_RUN
+        counts = importer.write(batch=None, apply=False)
+    else:
+        batch.status = ImportBatch.Status.COMMITTED
+        with transaction.atomic():
+            batch.save()
+            counts = importer.write(batch=batch, apply=True)
+            batch.stored_path = _store_original(path, sha256=sha256, file_name=file_name)
+
+    batch.layout = importer.layout[:50]
+    batch.rows_total = importer.rows_total
+    batch.rows_created, batch.rows_updated, batch.rows_unchanged = (
+        counts.created,
+        counts.updated,
+        counts.unchanged,
+    )
+    batch.rows_rejected = issues.rejected_rows
+    batch.errors = [_issue_json(issue, cells) for issue, cells in issues.kept]
+    batch.save()
+
+    report = ImportReport(
+        kind=kind,
+        file_name=file_name,
+        status=batch.status,
+        layout=importer.layout,
+        batch_id=batch.pk,
+        rows_total=importer.rows_total,
+        rows_created=counts.created,
+        rows_updated=counts.updated,
+        rows_unchanged=counts.unchanged,
+        issues=issues.issues,
+        issues_total=issues.total,
+        notes=list(importer.notes),
+    )
+    if issues.total > len(issues.kept):
+        report.notes.append(
+            _("共发现 %(total)d 个问题，这里只列出前 %(kept)d 个。")
+            % {"total": issues.total, "kept": len(issues.kept)}
+        )
+    logger.info(
+        "import of %s finished: batch %s, status %s, %d rows, %d created, %d updated, %d issues",
+        kind,
+        batch.pk,
+        batch.status,
+        importer.rows_total,
+        counts.created,
+        counts.updated,
+        issues.total,
+    )
+    return report
+
+
+def _employee_for_bill(employee_no: str | None, issues: IssueCollector) -> Employee | None:
+    """Return the employee a personal bill belongs to, or add an issue."""
+    if not employee_no:
+        issues.add(
+            RowIssue(message=_("个人账单必须指定所属员工的工号（命令行用 --employee 工号）。"))
+        )
+        return None
+    employee = Employee.objects.filter(employee_no=employee_no.strip()).first()
+    if employee is None:
+        issues.add(
+            RowIssue(
+                message=_("花名册中没有工号 %(no)s。请核对工号，或先导入包含该员工的花名册。")
+                % {"no": employee_no}
+            )
+        )
+    return employee
+
+
+def _file_digest(path: Path) -> tuple[str, int]:
+    digest = hashlib.sha256()
+    size = 0
+    with path.open("rb") as stream:
+        while chunk := stream.read(_HASH_CHUNK):
+            digest.update(chunk)
+            size += len(chunk)
+    return digest.hexdigest(), size
+
+
+def _store_original(path: Path, *, sha256: str, file_name: str) -> str:
+    """Copy the file to HRGUARD_HOME/imports/<sha256>.<ext> and return the relative path."""
+    suffix = Path(file_name).suffix.lower()
+    if not _SAFE_SUFFIX.match(suffix):
+        suffix = ".bin"
+    relative = Path("imports") / f"{sha256}{suffix}"
+    target = Path(settings.HRGUARD_HOME) / relative
+    if not target.exists():
+        target.parent.mkdir(parents=True, exist_ok=True)
+        partial = target.with_suffix(target.suffix + ".part")
+        shutil.copyfile(path, partial)
+        partial.replace(target)
+    return relative.as_posix()
+
+
+def _issue_json(issue: RowIssue, cells: Cells | None) -> dict[str, Any]:
+    """Return an issue as stored in ImportBatch.errors, with its row's cells as [header, value] pairs."""
+    return {
+        "row": issue.row,
+        "column": issue.column,
+        "value": issue.value,
+        "message": issue.message,
+        "cells": [list(pair) for pair in cells] if cells else [],
+    }
