@@ -1,5 +1,7 @@
 import datetime
+from typing import Any
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -46,3 +48,200 @@ class Consent(models.Model):
 
     def in_force_on(self, day: datetime.date) -> bool:
         return self.granted_on <= day and (self.withdrawn_on is None or self.withdrawn_on > day)
+
+
+class Capability(models.Model):
+    """Holder of the permissions that roles grant; it has no table.
+
+    Selectors check these through hrguard.privacy.roles.can(); the codenames
+    are listed in hrguard.privacy.roles.Action.
+    """
+
+    class Meta:
+        managed = False
+        default_permissions = ()
+        permissions = [
+            ("view_department_employees", _("查看所辖部门的员工")),
+            ("view_all_employees", _("查看全部员工")),
+            ("import_data", _("导入人事数据")),
+            ("view_alerts", _("查看风险预警")),
+            ("manage_cases", _("处理个案")),
+            ("reveal_name", _("查看化名对应的姓名")),
+            ("approve_interventions", _("批准干预措施")),
+            ("manage_rules", _("设置风险规则")),
+            ("manage_legal_matters", _("处理担保纠纷与催收骚扰")),
+            ("export_evidence", _("导出证据包")),
+            ("view_audit_log", _("查看审计日志")),
+            ("manage_consents", _("管理个人信息授权")),
+            ("manage_retention", _("管理保存期限与删除")),
+            ("handle_subject_requests", _("处理个人信息权利请求")),
+            ("use_self_service", _("使用员工自助")),
+            ("manage_users", _("管理用户与角色")),
+            ("manage_keys", _("管理加密密钥")),
+            ("manage_connectors", _("管理数据接入")),
+        ]
+
+    def __str__(self) -> str:
+        return "capability"
+
+
+class DepartmentScope(models.Model):
+    """A department (with all its sub-departments) whose employees a user may see."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("用户"),
+        on_delete=models.CASCADE,
+        related_name="department_scopes",
+    )
+    department = models.ForeignKey(
+        "people.Department",
+        verbose_name=_("部门"),
+        on_delete=models.CASCADE,
+        related_name="user_scopes",
+    )
+
+    class Meta:
+        verbose_name = _("数据范围")
+        verbose_name_plural = _("数据范围")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "department"], name="department_scope_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} → {self.department_id}"
+
+
+class EmployeeAccount(models.Model):
+    """The login of an employee who uses self-service."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("用户"),
+        on_delete=models.CASCADE,
+        related_name="employee_account",
+    )
+    employee = models.OneToOneField(
+        "people.Employee",
+        verbose_name=_("员工"),
+        on_delete=models.CASCADE,
+        related_name="account",
+    )
+
+    class Meta:
+        verbose_name = _("员工账号")
+        verbose_name_plural = _("员工账号")
+
+    def __str__(self) -> str:
+        return f"{self.user_id} → {self.employee_id}"
+
+
+class RevealContext(models.TextChoices):
+    ALERT = "alert", _("预警")
+    CASE = "case", _("个案")
+
+
+class Reveal(models.Model):
+    """A user's permission to see one employee's name within one alert or case."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("用户"),
+        on_delete=models.CASCADE,
+        related_name="reveals",
+    )
+    employee = models.ForeignKey(
+        "people.Employee",
+        verbose_name=_("员工"),
+        on_delete=models.CASCADE,
+        related_name="reveals",
+    )
+    context_type = models.CharField(_("场景"), max_length=8, choices=RevealContext.choices)
+    context_id = models.PositiveBigIntegerField(_("场景编号"))
+    reason = models.TextField(_("理由"))
+    revealed_at = models.DateTimeField(_("查看时间"))
+
+    class Meta:
+        verbose_name = _("姓名查看记录")
+        verbose_name_plural = _("姓名查看记录")
+        indexes = [
+            models.Index(
+                fields=["user", "employee", "context_type", "context_id"],
+                name="reveal_lookup",
+            ),
+        ]
+        ordering = ["-revealed_at"]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} → {self.employee_id} ({self.context_type} {self.context_id})"
+
+
+GENESIS_HASH = "0" * 64
+
+
+class AuditEntryQuerySet(models.QuerySet["AuditEntry"]):
+    def update(self, **kwargs: Any) -> int:
+        raise TypeError("audit entries are append-only")
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        raise TypeError("audit entries are append-only")
+
+
+class AuditEntry(models.Model):
+    """One link of the append-only, hash-chained audit log.
+
+    `hash` is the SHA-256 of this entry's fields including `seq` and
+    `prev_hash`, so changing, removing or reordering an entry breaks the chain.
+    Write entries only through hrguard.privacy.audit.audit_record.
+    """
+
+    seq = models.PositiveBigIntegerField(_("序号"), primary_key=True)
+    created_at = models.DateTimeField(_("时间"))
+    # A user id without a foreign key: deleting a user must not rewrite history.
+    # None means the system itself.
+    actor_id = models.BigIntegerField(_("操作人"), null=True, blank=True)
+    action = models.CharField(_("操作"), max_length=64)
+    target_type = models.CharField(_("对象类型"), max_length=64)
+    target_id = models.CharField(_("对象编号"), max_length=64)
+    before = models.JSONField(_("变更前"), null=True, blank=True)
+    after = models.JSONField(_("变更后"), null=True, blank=True)
+    reason = models.TextField(_("理由"), blank=True)
+    prev_hash = models.CharField(_("前一条哈希"), max_length=64)
+    hash = models.CharField(_("哈希"), max_length=64, unique=True)
+
+    objects = AuditEntryQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("审计记录")
+        verbose_name_plural = _("审计记录")
+        ordering = ["seq"]
+        indexes = [models.Index(fields=["target_type", "target_id"], name="audit_target")]
+
+    def __str__(self) -> str:
+        return f"#{self.seq} {self.action} {self.target_type}:{self.target_id}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding:
+            raise TypeError("audit entries are append-only")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        raise TypeError("audit entries are append-only")
+
+
+class AuditChainHead(models.Model):
+    """The single row that records the newest audit entry.
+
+    audit_record locks this row to serialise appends, and verification compares
+    it with the last entry, so removing entries from the end is detected too.
+    """
+
+    seq = models.PositiveBigIntegerField(default=0)
+    hash = models.CharField(max_length=64, default=GENESIS_HASH)
+
+    class Meta:
+        verbose_name = _("审计链头")
+        verbose_name_plural = _("审计链头")
+
+    def __str__(self) -> str:
+        return f"#{self.seq} {self.hash[:12]}"
