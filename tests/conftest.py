@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
-pytest_plugins = ["tests.factories_fixtures"]
+pytest_plugins = ["tests.factories_fixtures", "tests.browser"]
 
 
 @pytest.fixture(autouse=True)

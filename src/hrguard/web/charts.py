@@ -18,6 +18,10 @@ LEVEL_COLOURS = {
 SPENDING_COLOUR = "#c5221f"
 PAY_COLOUR = "#1a73e8"
 
+FONT_FAMILY = (
+    '"PingFang SC", "Microsoft YaHei", "Noto Sans CJK SC", "WenQuanYi Zen Hei", sans-serif'
+)
+
 Option = dict[str, Any]
 
 
@@ -25,7 +29,8 @@ def _base_option() -> Option:
     return {
         "tooltip": {"trigger": "axis"},
         "grid": {"left": 48, "right": 24, "top": 40, "bottom": 32, "containLabel": True},
-        "textStyle": {"fontFamily": "inherit"},
+        # Canvas text does not inherit the page's CSS, so name the same CJK fonts here.
+        "textStyle": {"fontFamily": FONT_FAMILY, "fontSize": 13},
     }
 
 
@@ -79,7 +84,7 @@ def spending_option(months: list[MonthlySpending]) -> Option:
     option["legend"] = {"top": 0}
     option["xAxis"] = {"type": "category", "data": [row.month.strftime("%Y-%m") for row in months]}
     option["yAxis"] = {"type": "value", "name": gettext("元")}
-    # Floats are for drawing only; the table under the chart shows the exact amounts.
+    # Floats are for drawing only. The table under the chart shows the exact amounts.
     option["series"] = [
         {
             "type": "bar",

@@ -35,7 +35,9 @@ except ImportError:
         if isinstance(value, int | float | Decimal):
             return f"{value:,}"
         if isinstance(value, list):
-            return "、".join(_format_value(item) for item in value)
+            return "；".join(_format_value(item) for item in value)
+        if isinstance(value, dict):
+            return "，".join(f"{key} {_format_value(item)}" for key, item in value.items())
         return str(value)
 
 

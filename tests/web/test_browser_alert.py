@@ -1,0 +1,133 @@
+"""End to end: an HR user opens an employee's alert in chromium and reads its evidence."""
+
+import datetime
+import re
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from django.contrib.auth.models import User
+from django.utils import timezone
+from playwright.sync_api import Page, expect
+
+from hrguard.payments.models import PaymentTransaction
+from hrguard.payroll.models import PayrollRecord
+from hrguard.people.models import Employee
+from hrguard.privacy.models import Consent, DataCategory
+from hrguard.risk.models import Alert, AlertLevel, IndicatorResult, RuleSet, ScanRun
+from tests.browser import browser_log_in
+from tests.factories import DepartmentFactory, EmployeeFactory
+
+SHANGHAI = datetime.timezone(datetime.timedelta(hours=8))
+AS_OF = datetime.date(2026, 11, 30)
+MONTHS = [datetime.date(2026, 9, 1), datetime.date(2026, 10, 1), datetime.date(2026, 11, 1)]
+PASSWORD = "correct-horse-battery"
+
+
+def build_company() -> Employee:
+    """Create a sales team in which one employee spends 12,000 a month on 8,000 net pay."""
+    sales = DepartmentFactory(name="销售部")
+    EmployeeFactory(name="李娜", department=sales)
+    EmployeeFactory(name="赵强", department=DepartmentFactory(name="财务部"))
+    spender = EmployeeFactory(name="王小明", department=sales)
+
+    Consent.objects.create(
+        employee=spender, category=DataCategory.PAYMENTS, granted_on=datetime.date(2026, 8, 20)
+    )
+    for month in MONTHS:
+        PayrollRecord.objects.create(
+            employee=spender, month=month, gross_pay=Decimal("10200.00"), net_pay=Decimal("8000.00")
+        )
+        PaymentTransaction.objects.create(
+            employee=spender,
+            source=PaymentTransaction.Source.ALIPAY,
+            occurred_at=datetime.datetime(month.year, month.month, 15, 20, 0, tzinfo=SHANGHAI),
+            category="日用百货",
+            counterparty="某电商平台",
+            direction=PaymentTransaction.Direction.EXPENSE,
+            amount=Decimal("12000.00"),
+            order_no=f"2026{month.month:02d}15000001",
+            succeeded=True,
+        )
+    return spender
+
+
+def scan_company(employee: Employee) -> Alert:
+    """Store the alert that the spending-to-pay indicator raises for the employee."""
+    # TODO: call hrguard.risk.services.scan_run(as_of=AS_OF) once the scan service is merged.
+    rule_set = RuleSet.objects.create(version="default-2026.1", content="", sha256="0" * 64)
+    scan = ScanRun.objects.create(
+        as_of=AS_OF,
+        rule_set=rule_set,
+        finished_at=timezone.now(),
+        employees_scanned=3,
+        alerts_watch=1,
+    )
+    alert = Alert.objects.create(
+        employee=employee,
+        level=AlertLevel.WATCH,
+        indicators=["spend_income_ratio"],
+        first_scan=scan,
+        last_scan=scan,
+        rule_set=rule_set,
+    )
+    months = [
+        {
+            "month": month.strftime("%Y-%m"),
+            "spending_fen": 1_200_000,
+            "net_pay_fen": 800_000,
+            "ratio": 1.5,
+            "qualifies": True,
+        }
+        for month in MONTHS
+    ]
+    IndicatorResult.objects.create(
+        scan=scan,
+        alert=alert,
+        employee=employee,
+        code="spend_income_ratio",
+        hit=True,
+        severity=1,
+        evidence={"months": months, "longest_run": 3, "run_start": "2026-09", "run_end": "2026-11"},
+    )
+    IndicatorResult.objects.create(
+        scan=scan,
+        employee=employee,
+        code="loan_platforms",
+        hit=False,
+        evidence={"max_platforms": 0},
+    )
+    return alert
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_browser_alert_evidence_visible_after_login(
+    live_server, page: Page, artifacts_dir: Path
+) -> None:
+    # Given
+    employee = build_company()
+    alert = scan_company(employee)
+    User.objects.create_user(username="hr.zhang", password=PASSWORD)
+
+    # When
+    browser_log_in(page, base_url=live_server.url, username="hr.zhang", password=PASSWORD)
+    page.get_by_role("link", name="预警列表").click()
+    page.get_by_label("部门").select_option(label="销售部")
+    expect(page).to_have_url(re.compile(r"department=\d+"))
+    row = page.get_by_role("row").filter(has_text=employee.pseudonym)
+    expect(row).to_contain_text("销售部")
+    row.get_by_role("link", name="查看详情").click()
+
+    # Then
+    expect(page).to_have_url(f"{live_server.url}/alerts/{alert.pk}/")
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        f"员工风险画像 · {employee.pseudonym}"
+    )
+    expect(page.locator(".evidence-hit")).to_contain_text("消费收入比")
+    expect(page.locator(".evidence-miss")).to_contain_text("多头借贷")
+    expect(page.locator("table.table-compact")).to_contain_text("12,000.00")
+    expect(page.get_by_role("note")).to_have_text("预警仅供参考，任何处理决定须由人作出。")
+    expect(page.locator("body")).not_to_contain_text("王小明")
+    page.locator("[data-chart-rendered]").wait_for()
+    page.screenshot(path=artifacts_dir / "alert-evidence.png", full_page=True)
