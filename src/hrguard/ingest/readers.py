@@ -162,9 +162,12 @@ def _iter_xlsx(path: Path, *, sheet: str | None, name: str) -> Iterator[Row]:
     import openpyxl
     from openpyxl.utils.exceptions import InvalidFileException
 
+    # A file object, because openpyxl rejects a path whose extension is not .xlsx.
+    stream = path.open("rb")
     try:
-        workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
+        workbook = openpyxl.load_workbook(stream, read_only=True, data_only=True)
     except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError) as error:
+        stream.close()
         raise UnreadableFile(
             _(
                 "文件「%(file)s」不是有效的 xlsx 文件（可能是加密的压缩包或已损坏）。"
@@ -180,6 +183,7 @@ def _iter_xlsx(path: Path, *, sheet: str | None, name: str) -> Iterator[Row]:
             yield row_number, [_xlsx_cell_text(cell) for cell in cells]
     finally:
         workbook.close()
+        stream.close()
 
 
 def _pick_sheet(workbook: Any, *, sheet: str | None, name: str) -> Any:

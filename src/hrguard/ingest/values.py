@@ -26,6 +26,7 @@ _EDGE_JUNK = " \t\r\n\u00a0\u3000\ufeff\u200b"
 # Full-width ASCII forms U+FF01..U+FF5E map to U+0021..U+007E.
 _FULL_WIDTH_TO_ASCII = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)}
 _FULL_WIDTH_TO_ASCII[0x3000] = 0x20
+_FULL_WIDTH = re.compile("[\uff01-\uff5e\u3000]")
 # C0 control characters other than tab and line feed. PostgreSQL rejects NUL in text.
 _CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 
@@ -64,7 +65,11 @@ def clean_cell(text: str) -> str:
     twins, so `１，２３４．５０` reads as `1,234.50` and `金额（元）` as `金额(元)`.
     `¥` and `￥` are left alone.
     """
-    return text.translate(_FULL_WIDTH_TO_ASCII).strip(_EDGE_JUNK)
+    if text.isascii():
+        return text.strip(" \t\r\n")
+    if _FULL_WIDTH.search(text):
+        text = text.translate(_FULL_WIDTH_TO_ASCII)
+    return text.strip(_EDGE_JUNK)
 
 
 def safe_text(text: str) -> str:
@@ -73,7 +78,10 @@ def safe_text(text: str) -> str:
     A value such as `=HYPERLINK(...)` stays the literal text it was; use
     `escape_formula` when writing it back into a spreadsheet or CSV.
     """
-    return _CONTROL_CHARS.sub("", clean_cell(text))
+    cleaned = clean_cell(text)
+    if cleaned.isprintable():
+        return cleaned
+    return _CONTROL_CHARS.sub("", cleaned)
 
 
 def escape_formula(text: str) -> str:
