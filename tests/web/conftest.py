@@ -80,3 +80,41 @@ def make_alert(scan: ScanRun, rule_set: RuleSet) -> AlertMaker:
         return alert
 
     return make
+
+
+def spend_income_evidence(
+    months: list[str], *, spending_fen: int, net_pay_fen: int, ratio_min: float = 1.5
+) -> dict[str, Any]:
+    """Return spend_income_ratio evidence as the risk engine stores it, for consecutive months."""
+    ratio = round(spending_fen / net_pay_fen, 2)
+    qualifies = ratio >= ratio_min
+    return {
+        "months": [
+            {
+                "month": month,
+                "spending_fen": spending_fen,
+                "net_pay_fen": net_pay_fen,
+                "ratio": ratio,
+                "qualifies": qualifies,
+            }
+            for month in months
+        ],
+        "longest_run": len(months) if qualifies else 0,
+        "run_start": months[0] if qualifies else None,
+        "run_end": months[-1] if qualifies else None,
+        "counted_rows": len(months),
+        "excluded_rows": 0,
+        "ratio_min": ratio_min,
+        "consecutive_months_min": 3,
+    }
+
+
+def no_loan_platforms_evidence() -> dict[str, Any]:
+    """Return loan_platforms evidence for an employee with no lending flows."""
+    return {
+        "max_platforms": 0,
+        "platforms_min": 3,
+        "peak_month": None,
+        "months": [],
+        "catalogue_version": "2026.1",
+    }

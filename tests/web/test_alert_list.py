@@ -97,13 +97,23 @@ def test_alert_list_htmx_request_returns_table_only(
 ) -> None:
     alert = make_alert(EmployeeFactory())
 
-    response = hr_client.get(URL, {"level": "watch"}, headers={"HX-Request": "true"})
+    response = hr_client.get(
+        URL, {"level": "watch"}, headers={"HX-Request": "true", "HX-Target": "alert-table"}
+    )
 
     text = response.content.decode()
     assert text.lstrip().startswith('<section class="card table-card"')
     assert "<html" not in text
     assert alert.employee.pseudonym in text
-    assert "HX-Request" in response["Vary"]
+    assert "HX-Target" in response["Vary"]
+
+
+def test_alert_list_htmx_history_restore_returns_whole_page(hr_client: Client) -> None:
+    response = hr_client.get(
+        URL, headers={"HX-Request": "true", "HX-History-Restore-Request": "true"}
+    )
+
+    assert "<html" in response.content.decode()
 
 
 def test_alert_list_paginates_25_per_page(hr_client: Client, make_alert: AlertMaker) -> None:

@@ -17,6 +17,7 @@ from hrguard.privacy.models import Consent, DataCategory
 from hrguard.risk.models import Alert, AlertLevel, IndicatorResult, RuleSet, ScanRun
 from tests.browser import browser_log_in
 from tests.factories import DepartmentFactory, EmployeeFactory
+from tests.web.conftest import no_loan_platforms_evidence, spend_income_evidence
 
 SHANGHAI = datetime.timezone(datetime.timedelta(hours=8))
 AS_OF = datetime.date(2026, 11, 30)
@@ -71,16 +72,7 @@ def scan_company(employee: Employee) -> Alert:
         last_scan=scan,
         rule_set=rule_set,
     )
-    months = [
-        {
-            "month": month.strftime("%Y-%m"),
-            "spending_fen": 1_200_000,
-            "net_pay_fen": 800_000,
-            "ratio": 1.5,
-            "qualifies": True,
-        }
-        for month in MONTHS
-    ]
+    months = [month.strftime("%Y-%m") for month in MONTHS]
     IndicatorResult.objects.create(
         scan=scan,
         alert=alert,
@@ -88,14 +80,14 @@ def scan_company(employee: Employee) -> Alert:
         code="spend_income_ratio",
         hit=True,
         severity=1,
-        evidence={"months": months, "longest_run": 3, "run_start": "2026-09", "run_end": "2026-11"},
+        evidence=spend_income_evidence(months, spending_fen=1_200_000, net_pay_fen=800_000),
     )
     IndicatorResult.objects.create(
         scan=scan,
         employee=employee,
         code="loan_platforms",
         hit=False,
-        evidence={"max_platforms": 0},
+        evidence=no_loan_platforms_evidence(),
     )
     return alert
 
@@ -115,6 +107,7 @@ def test_browser_alert_evidence_visible_after_login(
     page.get_by_role("link", name="预警列表").click()
     page.get_by_label("部门").select_option(label="销售部")
     expect(page).to_have_url(re.compile(r"department=\d+"))
+    expect(page.locator("form.filters")).to_have_count(1)
     row = page.get_by_role("row").filter(has_text=employee.pseudonym)
     expect(row).to_contain_text("销售部")
     row.get_by_role("link", name="查看详情").click()
@@ -125,6 +118,7 @@ def test_browser_alert_evidence_visible_after_login(
         f"员工风险画像 · {employee.pseudonym}"
     )
     expect(page.locator(".evidence-hit")).to_contain_text("消费收入比")
+    expect(page.locator(".evidence-hit")).to_contain_text("12,000.00")
     expect(page.locator(".evidence-miss")).to_contain_text("多头借贷")
     expect(page.locator("table.table-compact")).to_contain_text("12,000.00")
     expect(page.get_by_role("note")).to_have_text("预警仅供参考，任何处理决定须由人作出。")

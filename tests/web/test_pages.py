@@ -146,3 +146,21 @@ def test_dashboard_without_scans_says_so(hr_client: Client) -> None:
     text = response.content.decode()
     assert "尚未运行扫描。导入数据后运行 hrguard scan。" in text
     assert "目前没有待处理预警。" in text
+
+
+def test_language_switch_to_english_sets_page_language(hr_client: Client) -> None:
+    response = hr_client.post(
+        reverse("set_language"), {"language": "en", "next": reverse("web:alert_list")}
+    )
+
+    assert response["Location"] == reverse("web:alert_list")
+    text = hr_client.get(reverse("web:alert_list")).content.decode()
+    assert '<html lang="en">' in text
+    assert '<option value="en" selected>English</option>' in text
+
+
+def test_base_page_sends_csrf_token_with_htmx_requests(hr_client: Client) -> None:
+    response = hr_client.get(reverse("web:dashboard"))
+
+    token = response.context["csrf_token"]
+    assert f"""<body hx-headers='{{"X-CSRFToken": "{token}"}}'>""" in response.content.decode()

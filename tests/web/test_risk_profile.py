@@ -10,8 +10,9 @@ from hrguard.payroll.models import PayrollRecord
 from hrguard.people.models import Employee
 from hrguard.privacy.models import Consent, DataCategory
 from hrguard.risk.models import AlertLevel
+from hrguard.web.indicators import describe_result
 from tests.factories import DepartmentFactory, EmployeeFactory
-from tests.web.conftest import AlertMaker
+from tests.web.conftest import AlertMaker, no_loan_platforms_evidence, spend_income_evidence
 
 pytestmark = pytest.mark.django_db
 
@@ -73,10 +74,13 @@ def test_alert_detail_shows_summary_and_human_decision_note(
 def test_alert_detail_lists_hits_and_greyed_misses(
     hr_client: Client, make_alert: AlertMaker
 ) -> None:
+    spending = spend_income_evidence(
+        ["2026-09", "2026-10", "2026-11"], spending_fen=1_200_000, net_pay_fen=800_000
+    )
     alert = make_alert(
         EmployeeFactory(),
         results={"spend_income_ratio": True, "loan_platforms": False},
-        evidence={"spend_income_ratio": {"months": 3}, "loan_platforms": {"platforms": 1}},
+        evidence={"spend_income_ratio": spending, "loan_platforms": no_loan_platforms_evidence()},
     )
 
     response = hr_client.get(reverse("web:alert_detail", args=[alert.pk]))
@@ -85,10 +89,28 @@ def test_alert_detail_lists_hits_and_greyed_misses(
     misses = response.context["misses"]
     assert [(row.code, row.label) for row in hits] == [("spend_income_ratio", "消费收入比")]
     assert [(row.code, row.label) for row in misses] == [("loan_platforms", "多头借贷")]
-    assert hits[0].sentences
+    assert hits[0].sentences == describe_result("spend_income_ratio", spending)
+    assert misses[0].sentences == describe_result("loan_platforms", no_loan_platforms_evidence())
     text = response.content.decode()
+    for sentence in hits[0].sentences + misses[0].sentences:
+        assert f"<li>{sentence}</li>" in text
     assert '<li class="evidence evidence-miss">' in text
     assert "未命中指标" in text
+
+
+def test_alert_detail_incomplete_evidence_shows_raw_values(
+    hr_client: Client, make_alert: AlertMaker
+) -> None:
+    alert = make_alert(
+        EmployeeFactory(),
+        results={"spend_income_ratio": True},
+        evidence={"spend_income_ratio": {"spending_fen": 1_200_000}},
+    )
+
+    response = hr_client.get(reverse("web:alert_detail", args=[alert.pk]))
+
+    assert response.status_code == 200
+    assert response.context["hits"][0].sentences == ["spending_fen：1,200,000"]
 
 
 def test_alert_detail_without_payment_consent_hides_spending(

@@ -16,9 +16,10 @@ from hrguard.risk import selectors
 from hrguard.risk.models import Alert, IndicatorResult, ScanRun
 from hrguard.web import charts
 from hrguard.web.forms import AlertFilterForm
-from hrguard.web.indicators import describe_result, indicator_label
+from hrguard.web.indicators import evidence_sentences, indicator_label
 
 ALERTS_PER_PAGE = 25
+ALERT_TABLE_ID = "alert-table"
 SPENDING_MONTHS = 6
 
 
@@ -66,11 +67,13 @@ def alert_list(request: HttpRequest) -> HttpResponse:
     query = request.GET.copy()
     query.pop("page", None)
     context = {"form": form, "page": page, "query": query.urlencode()}
-    if request.headers.get("HX-Request"):
+    # Filters and page links swap only the table. Any other htmx request, such as
+    # restoring the page from history, gets the whole page.
+    if request.headers.get("HX-Target") == ALERT_TABLE_ID:
         response = render(request, "web/partials/alert_table.html", context)
     else:
         response = render(request, "web/alert_list.html", context)
-    patch_vary_headers(response, ["HX-Request"])
+    patch_vary_headers(response, ["HX-Target"])
     return response
 
 
@@ -128,5 +131,5 @@ def _evidence_row(result: IndicatorResult) -> EvidenceRow:
         label=indicator_label(result.code),
         hit=result.hit,
         severity=result.severity,
-        sentences=describe_result(result.code, result.evidence),
+        sentences=evidence_sentences(result.code, result.evidence, result_id=result.pk),
     )
