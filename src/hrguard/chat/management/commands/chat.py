@@ -1,0 +1,79 @@
+"""`hrguard chat classify`: classify chat messages read from standard input."""
+
+import json
+import sys
+from argparse import ArgumentParser
+from collections.abc import Iterator
+from decimal import Decimal
+from typing import Any, BinaryIO
+
+from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from hrguard.chat.detector import Detection, classify_many
+
+# Lines classified per automaton pass; large enough to amortise the pass, small
+# enough that output starts soon on a pipe.
+BATCH_LINES = 10_000
+
+
+class Command(BaseCommand):
+    help = gettext_lazy(
+        "识别向同事借钱的聊天消息：hrguard chat classify < 消息.txt。"
+        "每行读入一条消息（UTF-8），每行输出一个 JSON 对象。"
+    )
+
+    def add_arguments(self, parser: ArgumentParser) -> None:
+        subcommands = parser.add_subparsers(dest="subcommand", required=True)
+        subcommands.add_parser(
+            "classify",
+            help=_("从标准输入每行读一条消息，向标准输出每行写一个 JSON 结果"),
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        if options["subcommand"] == "classify":
+            self._classify(sys.stdin.buffer)
+
+    def _classify(self, source: BinaryIO) -> None:
+        batch: list[str] = []
+        for text in _read_lines(source):
+            batch.append(text)
+            if len(batch) == BATCH_LINES:
+                self._write_batch(batch)
+                batch = []
+        self._write_batch(batch)
+
+    def _write_batch(self, texts: list[str]) -> None:
+        for text, detection in zip(texts, classify_many(texts), strict=True):
+            self.stdout.write(json.dumps(_as_json(text, detection), ensure_ascii=False))
+        self.stdout.flush()
+
+
+def _read_lines(source: BinaryIO) -> Iterator[str]:
+    for number, raw in enumerate(source, start=1):
+        try:
+            line = raw.decode("utf-8-sig" if number == 1 else "utf-8")
+        except UnicodeDecodeError as error:
+            raise CommandError(
+                _("第 %(line)s 行不是有效的 UTF-8 文本，请先把输入转换为 UTF-8。")
+                % {"line": number}
+            ) from error
+        yield line.rstrip("\r\n")
+
+
+def _as_json(text: str, detection: Detection) -> dict[str, Any]:
+    return {
+        "text": text,
+        "borrowing": detection.borrowing,
+        "amount": _as_number(detection.amount),
+        "urgent": detection.urgent,
+    }
+
+
+def _as_number(amount: Decimal | None) -> int | float | None:
+    if amount is None:
+        return None
+    if amount == amount.to_integral_value():
+        return int(amount)
+    return float(amount)
