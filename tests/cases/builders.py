@@ -18,7 +18,7 @@ HR_PERMISSIONS = (
 
 
 def make_user(username: str, permissions: tuple[str, ...] = HR_PERMISSIONS) -> Any:
-    user = get_user_model().objects.create_user(username=username, password="unused-in-tests")
+    user = get_user_model().objects.create_user(username=username, password=None)
     for label in permissions:
         app_label, codename = label.split(".")
         user.user_permissions.add(

@@ -95,7 +95,7 @@ def plan_suggest(*, case: Case, today: datetime.date | None = None) -> list[Sugg
     fired = list(case.alert.indicators) if case.alert is not None else []
     entries = PlaybookEntry.objects.filter(
         active=True, indicator_code__in=[ANY_INDICATOR, *fired]
-    ).order_by("position", "pk")
+    ).order_by("position", "indicator_code", "pk")
     planned_kinds = set(
         case.steps.exclude(
             status__in=[InterventionStep.Status.CANCELLED, InterventionStep.Status.DECLINED]
