@@ -7,7 +7,11 @@ from pathlib import Path
 
 import pytest
 
-CREATE_EMPLOYEE = """
+MIGRATE_AND_CREATE_EMPLOYEE = """
+import django
+django.setup()
+from django.core.management import call_command
+call_command("migrate", verbosity=0)
 from hrguard.people.models import Department, Employee
 department = Department.objects.create(name="研发部")
 Employee.objects.create(
@@ -17,15 +21,16 @@ Employee.objects.create(
 """
 
 
-def run_hrguard(home: Path, *args: str) -> subprocess.CompletedProcess[str]:
+def run_python(home: Path, code: str) -> subprocess.CompletedProcess[str]:
     env = {
         key: value
         for key, value in os.environ.items()
         if key not in {"DATABASE_URL", "HRGUARD_DATA_KEYS", "HRGUARD_INDEX_KEY", "HRGUARD_ENV"}
     }
     env["HRGUARD_HOME"] = str(home)
+    env["DJANGO_SETTINGS_MODULE"] = "hrguard.config.settings"
     return subprocess.run(
-        [sys.executable, "-m", "hrguard.cli", *args],
+        [sys.executable, "-c", code],
         env=env,
         capture_output=True,
         text=True,
@@ -37,9 +42,8 @@ def run_hrguard(home: Path, *args: str) -> subprocess.CompletedProcess[str]:
 @pytest.mark.slow
 def test_sqlite_file_bytes_contain_no_plaintext_phone(tmp_path: Path) -> None:
     home = tmp_path / "home"
-    run_hrguard(home, "migrate", "-v", "0")
 
-    run_hrguard(home, "shell", "-c", CREATE_EMPLOYEE)
+    run_python(home, MIGRATE_AND_CREATE_EMPLOYEE)
 
     database_files = sorted(home.glob("hrguard.sqlite3*"))
     raw = b"".join(path.read_bytes() for path in database_files)
