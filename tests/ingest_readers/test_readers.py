@@ -193,7 +193,7 @@ def test_iter_rows_builtin_date_format_read_as_date(tmp_path: Path, format_id: i
     ]
 
 
-def test_iter_rows_cjk_format_fixture_is_general_in_openpyxl(tmp_path: Path) -> None:
+def test_openpyxl_builtin_cjk_format_reads_general(tmp_path: Path) -> None:
     # Guards the fixture above: openpyxl alone would hand back the bare serial.
     path = _xlsx_with_builtin_format(tmp_path, [44185], 31)
     cell = openpyxl.load_workbook(path).active["A2"]

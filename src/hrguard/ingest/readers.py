@@ -8,7 +8,6 @@ turn into floats; typed parsing is left to `hrguard.ingest.values`.
 
 import codecs
 import csv
-import logging
 import zipfile
 from collections.abc import Iterable, Iterator
 from datetime import date, datetime, time, timedelta
@@ -22,14 +21,12 @@ from hrguard.core.errors import HrguardError, ValidationFailed
 from hrguard.ingest.base import RowIssue
 from hrguard.ingest.values import EXCEL_EPOCH, clean_cell
 
-logger = logging.getLogger(__name__)
-
 FileFormat = Literal["xlsx", "xls", "text"]
 Row = tuple[int, list[str]]
 
 XLSX_MAGIC = b"PK\x03\x04"
 XLS_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-CHUNK_SIZE = 1 << 20
+CHUNK_SIZE = 1 << 18
 # How much of the head is checked for NUL bytes, the mark of UTF-16 or binary data.
 HEAD_SIZE = 8192
 
@@ -67,7 +64,7 @@ def sniff_format(head: bytes) -> FileFormat:
 def detect_encoding(path: Path, *, file_name: str | None = None) -> str:
     """Return `utf-8-sig`, `utf-8` or `gb18030`: the first that decodes the whole file.
 
-    The file is decoded in 1 MiB chunks with an incremental decoder, so memory stays flat
+    The file is decoded in 256 KiB chunks with an incremental decoder, so memory stays flat
     and a multi-byte character split across two chunks is still read correctly.
     """
     name = file_name or path.name

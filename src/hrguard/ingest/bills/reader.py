@@ -34,7 +34,7 @@ def read_bill(path: Path, *, file_name: str, sheet: str | None = None) -> "Bill"
     BillLayoutUnknown naming the columns found when no known header is present.
     """
     preamble: list[tuple[int, str]] = []
-    closest: tuple[int, list[str], int] | None = None
+    closest: tuple[int, list[str], tuple[int, int]] | None = None
     rows = iter_rows(path, sheet=sheet, file_name=file_name)
     for seen, (row_number, cells) in enumerate(rows, start=1):
         names = [normalize_header(cell) for cell in cells]
@@ -51,7 +51,9 @@ def read_bill(path: Path, *, file_name: str, sheet: str | None = None) -> "Bill"
                 preamble=preamble,
             )
         preamble.append((row_number, line_text(cells)))
-        score = len(KNOWN_HEADERS.intersection(names))
+        # Known column names first, then the number of filled cells, which favours a
+        # header row over a title line when the layout is foreign.
+        score = (len(KNOWN_HEADERS.intersection(names)), sum(1 for name in names if name))
         if closest is None or score > closest[2]:
             closest = (row_number, names, score)
         if seen >= HEADER_SEARCH_ROWS:
