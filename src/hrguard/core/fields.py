@@ -143,7 +143,7 @@ class EncryptedTextField(models.TextField):
             index = self.model._meta.get_field(self.index_field)
         except FieldDoesNotExist:
             index = None
-        if index is None or index.creation_counter < self.creation_counter:
+        if not isinstance(index, models.Field) or index.creation_counter < self.creation_counter:
             errors.append(
                 checks.Error(
                     f"index_field {self.index_field!r} must be a field declared after {self.name!r}.",

@@ -15,6 +15,7 @@ import os
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from django.apps import apps
 from django.core.exceptions import ImproperlyConfigured
@@ -123,8 +124,8 @@ def _rotate_column(
     connection = connections[using]
     quote = connection.ops.quote_name
     table = quote(model._meta.db_table)
-    pk_column = quote(model._meta.pk.column)  # type: ignore[union-attr]
-    value_column = quote(model_field.column)
+    pk_column = quote(_column_of(model._meta.pk))
+    value_column = quote(_column_of(model_field))
     index_column = _index_column(model, model_field, quote)
     current_prefix = f"{crypto.TEXT_PREFIX}:{key_id}:"
 
@@ -156,7 +157,7 @@ def _rotate_column(
                     column.already_current += 1
                     continue
                 plaintext = crypto.decrypt_text(token, purpose=model_field.purpose)
-                params: list[object] = [crypto.encrypt_text(plaintext, purpose=model_field.purpose)]
+                params: list[Any] = [crypto.encrypt_text(plaintext, purpose=model_field.purpose)]
                 if index_column:
                     params.append(model_field.index_for(plaintext))
                 cursor.execute(update_sql, [*params, pk, token])
@@ -174,7 +175,14 @@ def _index_column(
 ) -> str | None:
     if model_field.index_field is None:
         return None
-    return quote(model._meta.get_field(model_field.index_field).column)  # type: ignore[union-attr]
+    return quote(_column_of(model._meta.get_field(model_field.index_field)))
+
+
+def _column_of(model_field: object) -> str:
+    column = getattr(model_field, "column", None)
+    if not isinstance(column, str):
+        raise ValueError(f"{model_field!r} has no database column")
+    return column
 
 
 def _count_old_tokens(table: str, value_column: str, current_prefix: str, using: str) -> int:

@@ -14,7 +14,7 @@ from __future__ import annotations
 import logging
 from enum import StrEnum
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, Group, Permission
+from django.contrib.auth.models import AnonymousUser, Group, Permission, User
 from django.contrib.contenttypes.models import ContentType
 from django.db import DEFAULT_DB_ALIAS, transaction
 
@@ -117,7 +117,7 @@ ROLE_ACTIONS: dict[Role, frozenset[Action]] = {
 _CACHE_ATTRIBUTE = "_hrguard_actions"
 
 
-def can(user: AbstractBaseUser | AnonymousUser | None, action: Action | str) -> bool:
+def can(user: User | AnonymousUser | None, action: Action | str) -> bool:
     """Return whether an active user holds `action` through a role or a direct permission.
 
     The answer is cached on the user object for its lifetime (one request);
@@ -129,7 +129,7 @@ def can(user: AbstractBaseUser | AnonymousUser | None, action: Action | str) -> 
     return action in user_actions(user)
 
 
-def user_actions(user: AbstractBaseUser) -> frozenset[Action]:
+def user_actions(user: User) -> frozenset[Action]:
     """Return the actions that a user's groups and direct permissions grant."""
     cached: frozenset[Action] | None = getattr(user, _CACHE_ATTRIBUTE, None)
     if cached is not None:
@@ -148,7 +148,7 @@ def user_actions(user: AbstractBaseUser) -> frozenset[Action]:
     return actions
 
 
-def user_roles(user: AbstractBaseUser) -> set[Role]:
+def user_roles(user: User) -> set[Role]:
     names = set(Group.objects.filter(user=user).values_list("name", flat=True))
     return {role for role in Role if role.value in names}
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext
 
@@ -21,7 +21,7 @@ from hrguard.privacy.models import DepartmentScope, EmployeeAccount
 from hrguard.privacy.roles import Action, can
 
 
-def employees_visible_to(user: AbstractBaseUser | AnonymousUser | None) -> QuerySet[Employee]:
+def employees_visible_to(user: User | AnonymousUser | None) -> QuerySet[Employee]:
     """Return the employees that `user` may see.
 
     All employees with VIEW_ALL_EMPLOYEES. With VIEW_DEPARTMENT_EMPLOYEES, the
@@ -51,7 +51,7 @@ def employees_visible_to(user: AbstractBaseUser | AnonymousUser | None) -> Query
     return Employee.objects.filter(combined)
 
 
-def departments_in_scope(user: AbstractBaseUser) -> set[int]:
+def departments_in_scope(user: User) -> set[int]:
     """Return the ids of the user's scoped departments and of all departments below them."""
     roots = DepartmentScope.objects.filter(user=user).values_list("department_id", flat=True)
     return department_subtree_ids(roots)
@@ -74,7 +74,7 @@ def department_subtree_ids(root_ids: Iterable[int]) -> set[int]:
     return found
 
 
-def employee_get_for_user(*, user: AbstractBaseUser | AnonymousUser, employee_id: int) -> Employee:
+def employee_get_for_user(*, user: User | AnonymousUser, employee_id: int) -> Employee:
     """Return one employee the user may see; raise NotFound when it is missing or out of scope."""
     employee = employees_visible_to(user).filter(pk=employee_id).first()
     if employee is None:

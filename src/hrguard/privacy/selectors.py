@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import QuerySet
 from django.utils.translation import gettext
 
@@ -15,13 +15,13 @@ from hrguard.privacy.services import reveal_context
 
 def name_revealed(
     *,
-    user: AbstractBaseUser | AnonymousUser,
+    user: User | AnonymousUser,
     employee: Employee,
     alert_id: int | None = None,
     case_id: int | None = None,
 ) -> bool:
     """Return whether `user` revealed the employee's name for this alert or case."""
-    if not can(user, Action.REVEAL_NAME):
+    if not isinstance(user, User) or not can(user, Action.REVEAL_NAME):
         return False
     context_type, context_id = reveal_context(alert_id=alert_id, case_id=case_id)
     return Reveal.objects.filter(
@@ -31,7 +31,7 @@ def name_revealed(
 
 def display_name_for(
     *,
-    user: AbstractBaseUser | AnonymousUser,
+    user: User | AnonymousUser,
     employee: Employee,
     alert_id: int | None = None,
     case_id: int | None = None,
@@ -42,7 +42,7 @@ def display_name_for(
     return employee.pseudonym
 
 
-def audit_entries_for_user(*, user: AbstractBaseUser | AnonymousUser) -> QuerySet[AuditEntry]:
+def audit_entries_for_user(*, user: User | AnonymousUser) -> QuerySet[AuditEntry]:
     """Return the audit log, newest first; raise PermissionDenied without VIEW_AUDIT_LOG."""
     if not can(user, Action.VIEW_AUDIT_LOG):
         raise PermissionDenied(gettext("您没有查看审计日志的权限。"))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, Group
+from django.contrib.auth.models import AnonymousUser, Group, User
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext
@@ -18,7 +18,7 @@ from hrguard.privacy.scopes import employees_visible_to
 
 logger = logging.getLogger(__name__)
 
-Actor = AbstractBaseUser | AnonymousUser | None
+Actor = User | AnonymousUser | None
 
 
 def _require(actor: Actor, action: Action) -> None:
@@ -27,12 +27,12 @@ def _require(actor: Actor, action: Action) -> None:
         raise PermissionDenied(gettext("您没有执行此操作的权限。"))
 
 
-def role_grant(*, actor: Actor, user: AbstractBaseUser, role: Role) -> None:
+def role_grant(*, actor: Actor, user: User, role: Role) -> None:
     """Give `user` a role; the actor needs MANAGE_USERS."""
     _require(actor, Action.MANAGE_USERS)
     group = Group.objects.get(name=role.value)
     with transaction.atomic():
-        group.user_set.add(user)  # type: ignore[attr-defined]
+        group.user_set.add(user)
         audit_record(
             actor=actor,
             action="role.grant",
@@ -42,12 +42,12 @@ def role_grant(*, actor: Actor, user: AbstractBaseUser, role: Role) -> None:
         )
 
 
-def role_revoke(*, actor: Actor, user: AbstractBaseUser, role: Role) -> None:
+def role_revoke(*, actor: Actor, user: User, role: Role) -> None:
     """Take a role away from `user`; the actor needs MANAGE_USERS."""
     _require(actor, Action.MANAGE_USERS)
     group = Group.objects.get(name=role.value)
     with transaction.atomic():
-        group.user_set.remove(user)  # type: ignore[attr-defined]
+        group.user_set.remove(user)
         audit_record(
             actor=actor,
             action="role.revoke",
@@ -57,9 +57,7 @@ def role_revoke(*, actor: Actor, user: AbstractBaseUser, role: Role) -> None:
         )
 
 
-def department_scope_grant(
-    *, actor: Actor, user: AbstractBaseUser, department: Department
-) -> DepartmentScope:
+def department_scope_grant(*, actor: Actor, user: User, department: Department) -> DepartmentScope:
     """Let `user` see a department and everything below it; the actor needs MANAGE_USERS."""
     _require(actor, Action.MANAGE_USERS)
     with transaction.atomic():
@@ -75,9 +73,7 @@ def department_scope_grant(
     return scope
 
 
-def department_scope_revoke(
-    *, actor: Actor, user: AbstractBaseUser, department: Department
-) -> None:
+def department_scope_revoke(*, actor: Actor, user: User, department: Department) -> None:
     _require(actor, Action.MANAGE_USERS)
     with transaction.atomic():
         deleted, _ = DepartmentScope.objects.filter(user=user, department=department).delete()
@@ -91,9 +87,7 @@ def department_scope_revoke(
             )
 
 
-def employee_account_link(
-    *, actor: Actor, user: AbstractBaseUser, employee: Employee
-) -> EmployeeAccount:
+def employee_account_link(*, actor: Actor, user: User, employee: Employee) -> EmployeeAccount:
     """Link a login to an employee for self-service; the actor needs MANAGE_USERS."""
     _require(actor, Action.MANAGE_USERS)
     with transaction.atomic():
@@ -112,7 +106,7 @@ def employee_account_link(
 
 def reveal_name(
     *,
-    user: AbstractBaseUser,
+    user: User,
     employee: Employee,
     reason: str,
     alert_id: int | None = None,

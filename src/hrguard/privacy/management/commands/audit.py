@@ -21,19 +21,19 @@ def _parse_anchor(text: str) -> tuple[int, str]:
 
 
 class Command(BaseCommand):
-    help = _("审计日志：verify 重新计算哈希链，报告第一条被修改、删除或调换顺序的记录。")
+    help = _("审计日志：verify 重新计算哈希链，报告第一条被修改、删除或调换顺序的记录。")  # type: ignore[assignment]
 
     def add_arguments(self, parser: ArgumentParser) -> None:
         subcommands = parser.add_subparsers(dest="subcommand", required=True)
         verify = subcommands.add_parser(
-            "verify", help=_("重新计算审计哈希链；链断裂时以状态码 1 退出。")
+            "verify", help=gettext("重新计算审计哈希链；链断裂时以状态码 1 退出。")
         )
         verify.add_argument(
             "--anchor",
             action="append",
             default=[],
             metavar="SEQ:HASH",
-            help=_("先前在数据库之外保存的 序号:哈希（可重复），用于发现整条链被重写。"),
+            help=gettext("先前在数据库之外保存的 序号:哈希（可重复），用于发现整条链被重写。"),
         )
 
     def handle(self, *args: Any, **options: Any) -> None:

@@ -17,32 +17,36 @@ from hrguard.privacy.keys import (
 
 
 class Command(BaseCommand):
-    help = _("加密密钥：generate 生成新的数据密钥，rotate 用当前密钥重新加密全部加密字段。")
+    help = _("加密密钥：generate 生成新的数据密钥，rotate 用当前密钥重新加密全部加密字段。")  # type: ignore[assignment]
 
     def add_arguments(self, parser: ArgumentParser) -> None:
         subcommands = parser.add_subparsers(dest="subcommand", required=True)
-        generate = subcommands.add_parser("generate", help=_("生成一个新的数据密钥（id:base64）。"))
+        generate = subcommands.add_parser(
+            "generate", help=gettext("生成一个新的数据密钥（id:base64）。")
+        )
         generate.add_argument(
             "--write",
             action="store_true",
-            help=_(
+            help=gettext(
                 "把新密钥作为当前密钥写入 HRGUARD_HOME/keys.env（仅限未用环境变量配置密钥时）。"
             ),
         )
         rotate = subcommands.add_parser(
             "rotate",
-            help=_("用当前密钥（HRGUARD_DATA_KEYS 的第一个）分批重新加密全部加密字段，无需停机。"),
+            help=gettext(
+                "用当前密钥（HRGUARD_DATA_KEYS 的第一个）分批重新加密全部加密字段，无需停机。"
+            ),
         )
         rotate.add_argument(
             "--batch-size",
             type=int,
             default=DEFAULT_BATCH_SIZE,
-            help=_("每个事务处理的行数，默认 %(default)s。"),
+            help=gettext("每个事务处理的行数，默认 %(default)s。"),
         )
         rotate.add_argument(
             "--reindex",
             action="store_true",
-            help=_("重写所有值并重新计算盲索引；更换 HRGUARD_INDEX_KEY 后使用。"),
+            help=gettext("重写所有值并重新计算盲索引；更换 HRGUARD_INDEX_KEY 后使用。"),
         )
 
     def handle(self, *args: Any, **options: Any) -> None:

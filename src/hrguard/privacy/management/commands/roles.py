@@ -14,21 +14,23 @@ from hrguard.privacy.services import department_scope_grant, role_grant
 
 
 class Command(BaseCommand):
-    help = _(
+    help = _(  # type: ignore[assignment]
         "角色：sync 创建角色用户组并设置权限，grant 给用户分配角色，scope 给用户分配部门数据范围。"
     )
 
     def add_arguments(self, parser: ArgumentParser) -> None:
         subcommands = parser.add_subparsers(dest="subcommand", required=True)
-        subcommands.add_parser("sync", help=_("创建或更新各角色的用户组及其权限。"))
-        grant = subcommands.add_parser("grant", help=_("给用户分配一个角色。"))
-        grant.add_argument("username", help=_("用户名。"))
-        grant.add_argument("role", choices=[role.value for role in Role], help=_("角色名称。"))
-        scope = subcommands.add_parser(
-            "scope", help=_("让用户可以查看某个部门及其下级部门的员工（HR专员、HRBP 使用）。")
+        subcommands.add_parser("sync", help=gettext("创建或更新各角色的用户组及其权限。"))
+        grant = subcommands.add_parser("grant", help=gettext("给用户分配一个角色。"))
+        grant.add_argument("username", help=gettext("用户名。"))
+        grant.add_argument(
+            "role", choices=[role.value for role in Role], help=gettext("角色名称。")
         )
-        scope.add_argument("username", help=_("用户名。"))
-        scope.add_argument("department", help=_("部门名称。"))
+        scope = subcommands.add_parser(
+            "scope", help=gettext("让用户可以查看某个部门及其下级部门的员工（HR专员、HRBP 使用）。")
+        )
+        scope.add_argument("username", help=gettext("用户名。"))
+        scope.add_argument("department", help=gettext("部门名称。"))
 
     def handle(self, *args: Any, **options: Any) -> None:
         subcommand = options["subcommand"]
