@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "hrguard.notify",
     "hrguard.reports",
     "hrguard.web",
+    "hrguard.demo",
 ]
 
 MIDDLEWARE = [
