@@ -1,0 +1,1 @@
+"""Built-in indicators; each module registers its indicator on import."""

@@ -1,0 +1,35 @@
+"""Catalogue files and the Aho-Corasick keyword matcher."""
+
+import polars as pl
+
+from hrguard.risk.engine.catalogue import KeywordMatcher, catalogue_load
+from hrguard.risk.engine.ruleset import CATALOGUE_DIR
+
+
+def test_catalogue_loan_platforms_file_loads() -> None:
+    catalogue = catalogue_load(CATALOGUE_DIR / "loan_platforms.toml", entry_table="platform")
+
+    names = {entry.name for entry in catalogue.entries}
+    assert catalogue.version == "2026.12.1"
+    assert {"借呗", "微粒贷", "京东金条", "360借条", "度小满", "网商贷"} <= names
+    assert not any(alias == "花呗" for entry in catalogue.entries for alias in entry.aliases)
+
+
+def test_keyword_matcher_longest_match_wins() -> None:
+    catalogue = catalogue_load(
+        CATALOGUE_DIR / "gambling_merchants.toml", entry_table="merchant_type"
+    )
+    matcher = KeywordMatcher(catalogue)
+
+    assert matcher.match("中国体育彩票 竞彩足球") == ["体育彩票"]
+    assert matcher.match("幸福彩票站") == ["彩票"]
+    assert matcher.match("幸福彩虹蛋糕") == []
+
+
+def test_keyword_matcher_column_matches_each_row() -> None:
+    catalogue = catalogue_load(CATALOGUE_DIR / "loan_platforms.toml", entry_table="platform")
+    matcher = KeywordMatcher(catalogue)
+
+    names = matcher.match_column(pl.Series(["蚂蚁借呗", "超市", "蚂蚁借呗", "ＷＥ分期乐和洋钱罐"]))
+
+    assert names.to_list() == [["借呗"], [], ["借呗"], ["分期乐", "洋钱罐"]]
