@@ -394,3 +394,24 @@ def test_read_bill_large_file_memory_flat(tmp_path: Path) -> None:
     # 6000 BillRows kept in a list would take several MB; streaming stays near one chunk.
     assert file_size > 1_700_000
     assert peak < 1_500_000
+
+
+def test_read_bill_alipay_refund_under_original_category(tmp_path: Path) -> None:
+    # Alipay files some refunds under the order's own category; a closed sale may have 收/支 收入.
+    text = (BILLS / "alipay-2023-format-gbk.csv").read_bytes().decode("gb18030")
+    text += (
+        "2024-11-14 12:00:00,餐饮美食,饿了么,e50***@alibaba-inc.com,退款-饺子,支出,27.00,"
+        "建设银行储蓄卡(5503),退款成功,2024111422_1313\t,1312060\t,,\n"
+        "2024-10-19 09:00:00,收入,****n,105***@qq.com,logitech,收入,150.00,,交易关闭,"
+        "2024101923\t,T200P233\t,,\n"
+    )
+    path = tmp_path / "alipay.csv"
+    path.write_bytes(text.encode("gb18030"))
+
+    rows, _issues = read(path)
+    refund, closed_sale = rows[-2], rows[-1]
+
+    assert (refund.category, refund.refund, refund.succeeded) == ("餐饮美食", True, False)
+    assert (closed_sale.direction, closed_sale.refund, closed_sale.succeeded) == (
+        "income", False, False,
+    )  # fmt: skip

@@ -107,29 +107,41 @@ def _decodes_whole_file(path: Path, encoding: str) -> bool:
     return True
 
 
+def sniff_file(path: Path, *, file_name: str | None = None) -> FileFormat:
+    """Return the format of a file from its content; raise UnreadableFile when it is empty."""
+    with path.open("rb") as stream:
+        head = stream.read(len(XLS_MAGIC))
+    if not head:
+        raise UnreadableFile(
+            _("文件「%(file)s」是空的。请重新导出后再导入。"), file=file_name or path.name
+        )
+    return sniff_format(head)
+
+
 def iter_rows(
-    path: Path, *, sheet: str | None = None, file_name: str | None = None
+    path: Path,
+    *,
+    sheet: str | None = None,
+    file_name: str | None = None,
+    encoding: str | None = None,
 ) -> Iterator[Row]:
     """Yield `(row_number, cells)` for each non-blank row of a CSV, xlsx or xls file.
 
     `row_number` is the 1-based line (CSV) or row (spreadsheet) an editor or Excel
     shows. Rows whose cells are all empty are skipped. `sheet` picks a
     worksheet by name; by default the active sheet (xlsx) or the first sheet (xls).
+    `encoding` skips `detect_encoding` for a text file read more than once.
     Raises UnreadableFile for an empty, undecodable or broken file.
     """
     name = file_name or path.name
-    with path.open("rb") as stream:
-        head = stream.read(len(XLS_MAGIC))
-    if not head:
-        raise UnreadableFile(_("文件「%(file)s」是空的。请重新导出后再导入。"), file=name)
-
-    file_format = sniff_format(head)
+    file_format = sniff_file(path, file_name=name)
     if file_format == "xlsx":
         rows = _iter_xlsx(path, sheet=sheet, name=name)
     elif file_format == "xls":
         rows = _iter_xls(path, sheet=sheet, name=name)
     else:
-        rows = _iter_csv(path, encoding=detect_encoding(path, file_name=name), name=name)
+        encoding = encoding or detect_encoding(path, file_name=name)
+        rows = _iter_csv(path, encoding=encoding, name=name)
     for row_number, cells in rows:
         if any(cells):
             yield row_number, cells
@@ -305,21 +317,21 @@ def find_header(
     column appears twice.
     """
     aliases = {normalize_header(alias): normalize_header(name) for alias, name in synonyms.items()}
-    wanted = {normalize_header(name) for name in required}
-    known = wanted | set(aliases.values()) | {normalize_header(name) for name in optional}
+    required_names = {normalize_header(name) for name in required}
+    known = required_names | set(aliases.values()) | {normalize_header(name) for name in optional}
 
     best: tuple[int, list[str], int] | None = None
     for seen, (row_number, cells) in enumerate(rows, start=1):
         names = [aliases.get(normalize_header(cell), normalize_header(cell)) for cell in cells]
-        present = wanted.intersection(names)
-        if present == wanted:
+        present = required_names.intersection(names)
+        if present == required_names:
             return row_number, _header_mapping(row_number, cells, names, known)
         if best is None or len(present) > best[2]:
             best = (row_number, cells, len(present))
         if seen >= max_rows:
             break
 
-    raise HeaderProblem(_missing_columns_issue(wanted, aliases, best))
+    raise HeaderProblem(_missing_columns_issue(required_names, aliases, best))
 
 
 def _header_mapping(
@@ -350,13 +362,13 @@ def _header_mapping(
 
 
 def _missing_columns_issue(
-    wanted: set[str], aliases: dict[str, str], best: tuple[int, list[str], int] | None
+    required: set[str], aliases: dict[str, str], best: tuple[int, list[str], int] | None
 ) -> RowIssue:
     if best is None:
         return RowIssue(_("文件中没有任何数据行。请确认选择了正确的文件和工作表。"))
     row_number, cells, _count = best
     names = {aliases.get(normalize_header(cell), normalize_header(cell)) for cell in cells}
-    missing = "、".join(f"「{name}」" for name in sorted(wanted - names))
+    missing = "、".join(f"「{name}」" for name in sorted(required - names))
     return RowIssue(
         _(
             "找不到表头：缺少列%(missing)s。最接近表头的是第 %(row)d 行，其中的列为：%(found)s。"

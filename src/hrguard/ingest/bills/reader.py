@@ -12,7 +12,13 @@ from hrguard.ingest.base import RowIssue
 from hrguard.ingest.bills.layouts import KNOWN_HEADERS, WECHAT, BillLayout, match_layout
 from hrguard.ingest.bills.totals import check_totals, parse_declared
 from hrguard.ingest.bills.types import BillRow, DeclaredTotals, Source
-from hrguard.ingest.readers import XLS_MAGIC, iter_rows, normalize_header, sniff_format
+from hrguard.ingest.readers import (
+    FileFormat,
+    detect_encoding,
+    iter_rows,
+    normalize_header,
+    sniff_file,
+)
 from hrguard.ingest.values import ValueProblem, parse_amount, parse_datetime, safe_text
 
 # Alipay 2023+ puts the header on line 25 (24 since June 2026); look well past that.
@@ -21,6 +27,18 @@ HEADER_SEARCH_ROWS = 60
 END_MARKER = "---"
 # Fields without which a row is not a transaction.
 ESSENTIAL_FIELDS = ("occurred_at", "direction", "amount")
+ALL_FIELDS = (
+    *ESSENTIAL_FIELDS,
+    "category",
+    "counterparty",
+    "description",
+    "method",
+    "status",
+    "order_no",
+    "merchant_order_no",
+    "note",
+    "refunded",
+)
 
 
 class BillLayoutUnknown(ValidationFailed):
@@ -33,9 +51,11 @@ def read_bill(path: Path, *, file_name: str, sheet: str | None = None) -> "Bill"
     Raises UnreadableFile (an HrguardError) when the file cannot be decoded, and
     BillLayoutUnknown naming the columns found when no known header is present.
     """
+    file_format = sniff_file(path, file_name=file_name)
+    encoding = detect_encoding(path, file_name=file_name) if file_format == "text" else None
     preamble: list[tuple[int, str]] = []
     closest: tuple[int, list[str], tuple[int, int]] | None = None
-    rows = iter_rows(path, sheet=sheet, file_name=file_name)
+    rows = iter_rows(path, sheet=sheet, file_name=file_name, encoding=encoding)
     for seen, (row_number, cells) in enumerate(rows, start=1):
         names = [normalize_header(cell) for cell in cells]
         layout = match_layout(set(names))
@@ -44,8 +64,9 @@ def read_bill(path: Path, *, file_name: str, sheet: str | None = None) -> "Bill"
                 path=path,
                 file_name=file_name,
                 sheet=sheet,
+                encoding=encoding,
                 layout=layout,
-                layout_name=_layout_name(layout, path, preamble),
+                layout_name=_layout_name(layout, file_format, preamble),
                 header_line=row_number,
                 header=names,
                 preamble=preamble,
@@ -61,12 +82,13 @@ def read_bill(path: Path, *, file_name: str, sheet: str | None = None) -> "Bill"
     raise _unknown_layout(file_name, closest)
 
 
-def _layout_name(layout: BillLayout, path: Path, preamble: list[tuple[int, str]]) -> str:
+def _layout_name(
+    layout: BillLayout, file_format: FileFormat, preamble: list[tuple[int, str]]
+) -> str:
     if layout is not WECHAT:
         return layout.name
-    with path.open("rb") as stream:
-        if sniff_format(stream.read(len(XLS_MAGIC))) == "text":
-            return "wechat-csv"
+    if file_format == "text":
+        return "wechat-csv"
     # Since March 2026 the xlsx preamble has a 4th note on UTC+08:00, and amounts are numbers.
     if any("UTC+08:00" in text for _line, text in preamble):
         return "wechat-xlsx-2026"
@@ -74,7 +96,7 @@ def _layout_name(layout: BillLayout, path: Path, preamble: list[tuple[int, str]]
 
 
 def _unknown_layout(
-    file_name: str, closest: tuple[int, list[str], int] | None
+    file_name: str, closest: tuple[int, list[str], tuple[int, int]] | None
 ) -> BillLayoutUnknown:
     if closest is None:
         return BillLayoutUnknown(
@@ -109,6 +131,7 @@ class Bill:
         path: Path,
         file_name: str,
         sheet: str | None,
+        encoding: str | None,
         layout: BillLayout,
         layout_name: str,
         header_line: int,
@@ -118,6 +141,7 @@ class Bill:
         self.path = path
         self.file_name = file_name
         self.sheet = sheet
+        self.encoding = encoding
         self.source: Source = layout.source
         self.layout = layout_name
         self.header_line = header_line
@@ -128,6 +152,11 @@ class Bill:
             positions.setdefault(name, index)
         # BillRow field → (column index, header name as written).
         self._fields = {field: (positions[name], name) for field, name in layout.columns.items()}
+        self._width = len(header)
+        self._needed = max(self._fields[field][0] for field in ESSENTIAL_FIELDS) + 1
+        # Fields absent from the layout point one past the header, at a padding "".
+        self._index = dict.fromkeys(ALL_FIELDS, self._width)
+        self._index.update({field: index for field, (index, _name) in self._fields.items()})
 
     @cached_property
     def declared(self) -> DeclaredTotals | None:
@@ -166,51 +195,57 @@ class Bill:
                 in_trailer = True
 
     def _rows_after_header(self) -> Iterator[tuple[int, list[str]]]:
-        for row_number, cells in iter_rows(self.path, sheet=self.sheet, file_name=self.file_name):
+        rows = iter_rows(
+            self.path, sheet=self.sheet, file_name=self.file_name, encoding=self.encoding
+        )
+        for row_number, cells in rows:
             if row_number > self.header_line:
                 yield row_number, cells
 
     def _parse_row(self, line: int, cells: list[str]) -> BillRow | RowIssue:
-        needed = max(self._fields[field][0] for field in ESSENTIAL_FIELDS) + 1
-        if len(cells) < needed:
+        if len(cells) < self._needed:
             return RowIssue(
                 _("本行只有 %(count)d 列，少于表头的列数。请检查这一行是否被截断或多了换行。")
                 % {"count": len(cells)},
                 row=line,
             )
-
-        def cell(field: str) -> str:
-            index = self._fields[field][0] if field in self._fields else len(cells)
-            return cells[index] if index < len(cells) else ""
+        row = cells[: self._width]
+        row.extend([""] * (self._width + 1 - len(row)))
+        at = self._index
 
         def issue(field: str, problem: str) -> RowIssue:
-            return RowIssue(problem, row=line, column=self._fields[field][1], value=cell(field))
+            return RowIssue(problem, row=line, column=self._fields[field][1], value=row[at[field]])
 
         try:
-            occurred_at = parse_datetime(cell("occurred_at"))
+            occurred_at = parse_datetime(row[at["occurred_at"]])
         except ValueProblem as problem:
             return issue("occurred_at", problem.message)
         try:
-            amount = parse_amount(cell("amount"))
+            amount = parse_amount(row[at["amount"]])
         except ValueProblem as problem:
             return issue("amount", problem.message)
-        direction = self._layout.direction_of(cell("direction"))
+        direction = self._layout.direction_of(row[at["direction"]])
         if direction is None:
             return issue(
-                "direction",
-                _("收/支的值无法识别。应为 收入、支出、不计收支、其他 或 /。"),
+                "direction", _("收/支的值无法识别。应为 收入、支出、不计收支、其他 或 /。")
             )
 
-        status = text(cell("status"))
+        status = text(row[at["status"]])
         succeeded, refunded = self._layout.outcome_of(status)
-        if "refunded" in self._fields and cell("refunded"):
+        if row[at["refunded"]]:
             try:
-                refunded = parse_amount(cell("refunded")) or None
+                refunded = parse_amount(row[at["refunded"]]) or None
             except ValueProblem as problem:
                 return issue("refunded", problem.message)
-        category = text(cell("category"))
-        description = text(cell("description"))
-        refund = category == "退款" or category.endswith("-退款") or description.startswith("退款-")
+        category = text(row[at["category"]])
+        description = text(row[at["description"]])
+        # Alipay also files refunds under the original category (餐饮美食, 商品说明 `退款-…`).
+        refund = (
+            category == "退款"
+            or category.endswith("-退款")
+            or description.startswith("退款-")
+            or status == "退款成功"
+        )
         if refund and direction == "expense":
             # A refund gives money back, so it must never count as spending.
             succeeded = False
@@ -219,15 +254,15 @@ class Bill:
             line=line,
             occurred_at=occurred_at,
             category=category,
-            counterparty=text(cell("counterparty")),
+            counterparty=text(row[at["counterparty"]]),
             description=description,
             direction=direction,
             amount=amount,
-            method=text(cell("method")),
+            method=text(row[at["method"]]),
             status=status,
-            order_no=text(cell("order_no")),
-            merchant_order_no=text(cell("merchant_order_no")),
-            note=text(cell("note")),
+            order_no=text(row[at["order_no"]]),
+            merchant_order_no=text(row[at["merchant_order_no"]]),
+            note=text(row[at["note"]]),
             succeeded=succeeded,
             refund=refund,
             refunded=refunded,
@@ -235,6 +270,7 @@ class Bill:
 
 
 def text(value: str) -> str:
-    """Return a text field as stored, with the `/` that bills write for "empty" removed."""
-    cleaned = safe_text(value)
-    return "" if cleaned == "/" else cleaned
+    """Return a cleaned cell as stored, with the `/` that bills write for "empty" removed."""
+    if value == "/":
+        return ""
+    return value if value.isprintable() else safe_text(value)

@@ -45,7 +45,13 @@ def parse_declared(lines: Iterable[tuple[int, str]]) -> DeclaredTotals | None:
             line=line,
             label=match[1],
         )
-        totals = replace(totals, **{_LABELS[match[1]]: total})
+        direction = _LABELS[match[1]]
+        if direction == "income":
+            totals = replace(totals, income=total)
+        elif direction == "expense":
+            totals = replace(totals, expense=total)
+        else:
+            totals = replace(totals, neutral=total)
         found = True
     return totals if found else None
 
@@ -66,8 +72,12 @@ class _Tally:
 def check_totals(declared: DeclaredTotals | None, rows: Iterable[BillRow]) -> list[RowIssue]:
     """Compare the rows read with the bill's stated totals; one issue per mismatch.
 
-    Totals count every row by its 收/支 value, whatever its status, as both platforms do.
+    Rows are counted and summed by their 收/支 value, whatever their status.
     """
+    # NOTE: Alipay's own 特别提示 6 warns that summed rows may differ from its stated
+    # sums "because the statistics logic differs"; which rows it leaves out is not
+    # documented. The count (共N笔记录) is the reliable check. Only the two samples with
+    # complete rows (Alipay 2019, a hand-made WeChat file) confirm the sum rule here.
     if declared is None:
         return []
     tallies = {direction: _Tally() for direction in DIRECTIONS}
