@@ -1,12 +1,18 @@
-"""`hrguard import` run as a user runs it: the installed command in a fresh home."""
+"""`hrguard import`: the installed command in a fresh home, and the command in-process."""
 
+import datetime
+import io
 import os
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+from django.core.management import CommandError, call_command
 
+from hrguard.people.models import Employee
+from hrguard.privacy.models import Consent, DataCategory
+from tests.factories import EmployeeFactory
 from tests.ingest.files import write_csv
 
 HRGUARD = Path(sys.executable).with_name("hrguard")
@@ -68,3 +74,49 @@ def test_import_command_writes_template(tmp_path: Path) -> None:
 
     assert result.returncode == 0, result.stderr
     assert out.read_text(encoding="utf-8-sig").splitlines()[0] == "工号,姓名,月份,应发工资,实发工资"
+
+
+@pytest.mark.django_db
+def test_import_command_dry_run_prints_counts(tmp_path: Path) -> None:
+    roster = write_csv(
+        tmp_path / "花名册.csv",
+        [["工号", "姓名", "部门", "状态"], ["E0001", "张三", "财务部", "在职"]],
+    )
+    out = io.StringIO()
+
+    call_command("import_data", "employees", str(roster), "--dry-run", stdout=out)
+
+    assert out.getvalue().splitlines()[0] == (
+        "仅校验「花名册.csv」：1 行全部有效；导入将新增 1 条、更新 0 条、0 条不变。没有写入任何数据。"
+    )
+    assert not Employee.objects.exists()
+
+
+@pytest.mark.django_db
+def test_import_command_payments_prints_layout() -> None:
+    employee = EmployeeFactory(employee_no="E0001")
+    Consent.objects.create(
+        employee=employee, category=DataCategory.PAYMENTS, granted_on=datetime.date(2020, 1, 1)
+    )
+    bill = (
+        Path(__file__).resolve().parent.parent
+        / "fixtures"
+        / "bills"
+        / "wechat_sample_refund-statuses.csv"
+    )
+    out = io.StringIO()
+
+    call_command("import_data", "payments", str(bill), "--employee", "E0001", stdout=out)
+
+    assert out.getvalue().splitlines() == [
+        "已导入「wechat_sample_refund-statuses.csv」：8 行，新增 8 条，更新 0 条，0 条不变。",
+        "文件格式：wechat-csv",
+    ]
+
+
+@pytest.mark.django_db
+def test_import_command_unknown_kind_fails(tmp_path: Path) -> None:
+    path = write_csv(tmp_path / "x.csv", [["a"], ["b"]])
+
+    with pytest.raises(CommandError, match="未知的导入类型「salary」"):
+        call_command("import_data", "salary", str(path))
