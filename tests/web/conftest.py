@@ -5,19 +5,37 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from django.contrib.auth.models import User
+from django.contrib.auth.models import Group, User
 from django.test import Client
 from django.utils import timezone
 
-from hrguard.people.models import Employee
+from hrguard.people.models import Department, Employee
+from hrguard.privacy.models import DepartmentScope
+from hrguard.privacy.roles import Role
 from hrguard.risk.models import Alert, AlertLevel, IndicatorResult, RuleSet, ScanRun
 
 PASSWORD = "correct-horse-battery"
 
 
+@pytest.fixture(autouse=True)
+def fast_password_hasher(settings: Any) -> None:
+    """Hash test passwords with MD5, because Argon2 took most of a second per user here."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def make_hr_user(username: str, role: Role = Role.HR_MANAGER, *departments: Department) -> User:
+    """Create a user with the test password, holding `role` and scoped to `departments`."""
+    user = User.objects.create_user(username=username, password=PASSWORD)
+    user.groups.add(Group.objects.get(name=role.value))
+    for department in departments:
+        DepartmentScope.objects.create(user=user, department=department)
+    return user
+
+
 @pytest.fixture
 def hr_user(db: None) -> User:
-    return User.objects.create_user(username="hr.zhang", password=PASSWORD)
+    """Return an HR经理, who may view the alerts of every department."""
+    return make_hr_user("hr.zhang")
 
 
 @pytest.fixture
@@ -57,7 +75,7 @@ def make_alert(scan: ScanRun, rule_set: RuleSet) -> AlertMaker:
         evidence: dict[str, dict[str, Any]] | None = None,
     ) -> Alert:
         results = results if results is not None else {"spend_income_ratio": True}
-        evidence = evidence or {}
+        evidence = {**default_evidence(), **(evidence or {})}
         alert = Alert.objects.create(
             employee=employee,
             level=level,
@@ -80,6 +98,15 @@ def make_alert(scan: ScanRun, rule_set: RuleSet) -> AlertMaker:
         return alert
 
     return make
+
+
+def default_evidence() -> dict[str, dict[str, Any]]:
+    return {
+        "spend_income_ratio": spend_income_evidence(
+            ["2026-09", "2026-10", "2026-11"], spending_fen=1_200_000, net_pay_fen=800_000
+        ),
+        "loan_platforms": no_loan_platforms_evidence(),
+    }
 
 
 def spend_income_evidence(

@@ -6,7 +6,6 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from django.contrib.auth.models import User
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
@@ -17,12 +16,16 @@ from hrguard.privacy.models import Consent, DataCategory
 from hrguard.risk.models import Alert, AlertLevel, IndicatorResult, RuleSet, ScanRun
 from tests.browser import browser_log_in
 from tests.factories import DepartmentFactory, EmployeeFactory
-from tests.web.conftest import no_loan_platforms_evidence, spend_income_evidence
+from tests.web.conftest import (
+    PASSWORD,
+    make_hr_user,
+    no_loan_platforms_evidence,
+    spend_income_evidence,
+)
 
 SHANGHAI = datetime.timezone(datetime.timedelta(hours=8))
 AS_OF = datetime.date(2026, 11, 30)
 MONTHS = [datetime.date(2026, 9, 1), datetime.date(2026, 10, 1), datetime.date(2026, 11, 1)]
-PASSWORD = "correct-horse-battery"
 
 
 def build_company() -> Employee:
@@ -100,7 +103,7 @@ def test_browser_alert_evidence_visible_after_login(
     # Given
     employee = build_company()
     alert = scan_company(employee)
-    User.objects.create_user(username="hr.zhang", password=PASSWORD)
+    make_hr_user("hr.zhang")
 
     # When
     browser_log_in(page, base_url=live_server.url, username="hr.zhang", password=PASSWORD)

@@ -1,12 +1,12 @@
 import pytest
-from django.contrib.auth.models import User
 from django.test import Client
 from django.urls import reverse
 
+from hrguard.privacy.roles import Role
 from hrguard.risk.models import AlertLevel
 from hrguard.web.navigation import navigation_items
 from tests.factories import DepartmentFactory, EmployeeFactory
-from tests.web.conftest import PASSWORD, AlertMaker
+from tests.web.conftest import PASSWORD, AlertMaker, make_hr_user
 
 pytestmark = pytest.mark.django_db
 
@@ -38,7 +38,9 @@ def test_login_page_renders_form_in_chinese(client: Client) -> None:
     assert 'lang="zh-hans"' in text
 
 
-def test_login_form_valid_password_opens_dashboard(client: Client, hr_user: User) -> None:
+def test_login_form_valid_password_opens_dashboard(client: Client) -> None:
+    make_hr_user("hr.zhang")
+
     response = client.post(
         reverse("login"), {"username": "hr.zhang", "password": PASSWORD}, follow=True
     )
@@ -47,7 +49,9 @@ def test_login_form_valid_password_opens_dashboard(client: Client, hr_user: User
     assert "风险概览" in response.content.decode()
 
 
-def test_login_form_wrong_password_shows_error(client: Client, hr_user: User) -> None:
+def test_login_form_wrong_password_shows_error(client: Client) -> None:
+    make_hr_user("hr.zhang")
+
     response = client.post(reverse("login"), {"username": "hr.zhang", "password": "wrong"})
 
     assert response.status_code == 200
@@ -164,3 +168,22 @@ def test_base_page_sends_csrf_token_with_htmx_requests(hr_client: Client) -> Non
 
     token = response.context["csrf_token"]
     assert f"""<body hx-headers='{{"X-CSRFToken": "{token}"}}'>""" in response.content.decode()
+
+
+def test_page_user_without_alert_capability_is_forbidden(client: Client) -> None:
+    client.force_login(make_hr_user("admin.sun", Role.SYSTEM_ADMIN))
+
+    for url in [reverse("web:dashboard"), reverse("web:alert_list")]:
+        assert client.get(url).status_code == 403
+
+
+def test_dashboard_counts_only_alerts_in_scope(client: Client, make_alert: AlertMaker) -> None:
+    sales = DepartmentFactory(name="销售部")
+    make_alert(EmployeeFactory(department=sales), level=AlertLevel.HIGH)
+    make_alert(EmployeeFactory(department=DepartmentFactory(name="财务部")), level=AlertLevel.HIGH)
+    client.force_login(make_hr_user("hr.li", Role.HR_SPECIALIST, sales))
+
+    response = client.get(reverse("web:dashboard"))
+
+    assert response.context["open_total"] == 1
+    assert response.context["department_chart"]["xAxis"]["data"] == ["销售部"]

@@ -2,17 +2,24 @@ import datetime
 from decimal import Decimal
 
 import pytest
+from django.contrib.auth.models import Permission, User
 from django.test import Client
 from django.urls import reverse
 
 from hrguard.payments.models import PaymentTransaction
 from hrguard.payroll.models import PayrollRecord
 from hrguard.people.models import Employee
-from hrguard.privacy.models import Consent, DataCategory
+from hrguard.privacy.models import Consent, DataCategory, Reveal
+from hrguard.privacy.roles import Action, Role
 from hrguard.risk.models import AlertLevel
 from hrguard.web.indicators import describe_result
 from tests.factories import DepartmentFactory, EmployeeFactory
-from tests.web.conftest import AlertMaker, no_loan_platforms_evidence, spend_income_evidence
+from tests.web.conftest import (
+    AlertMaker,
+    make_hr_user,
+    no_loan_platforms_evidence,
+    spend_income_evidence,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -125,7 +132,7 @@ def test_alert_detail_without_payment_consent_hides_spending(
     assert response.context["spending"] is None
     text = response.content.decode()
     assert "未授权支付记录" in text
-    assert "12,000.00" not in text
+    assert '<td class="num">12,000.00</td>' not in text
     assert "echarts.min.js" not in text
 
 
@@ -177,3 +184,83 @@ def test_employee_profile_without_alert_or_scan(hr_client: Client) -> None:
     text = response.content.decode()
     assert "<dt>级别</dt><dd>尚未扫描</dd>" in text
     assert "最近一次扫描没有命中任何指标。" in text
+
+
+def test_alert_detail_outside_department_scope_is_404(
+    client: Client, make_alert: AlertMaker
+) -> None:
+    alert = make_alert(EmployeeFactory(department=DepartmentFactory(name="财务部")))
+    client.force_login(make_hr_user("hr.li", Role.HR_SPECIALIST, DepartmentFactory(name="销售部")))
+
+    assert client.get(reverse("web:alert_detail", args=[alert.pk])).status_code == 404
+    assert client.get(reverse("web:employee_profile", args=[alert.employee.pk])).status_code == 404
+
+
+def test_alert_reveal_name_with_reason_shows_name_on_that_alert_only(
+    hr_client: Client, hr_user: User, make_alert: AlertMaker
+) -> None:
+    employee = EmployeeFactory(name="王小明")
+    alert = make_alert(employee)
+    detail = reverse("web:alert_detail", args=[alert.pk])
+
+    response = hr_client.post(
+        reverse("web:alert_reveal_name", args=[alert.pk]), {"reason": "约谈前核对身份"}, follow=True
+    )
+
+    assert response.redirect_chain == [(detail, 302)]
+    text = response.content.decode()
+    assert '<span class="pseudonym">王小明</span>' in text
+    assert "已显示该员工的姓名，本次查看已记入审计日志。" in text
+    assert 'class="reveal-form"' not in text
+    reveal = Reveal.objects.get()
+    assert (reveal.user, reveal.employee, reveal.reason) == (hr_user, employee, "约谈前核对身份")
+    assert "王小明" not in hr_client.get(reverse("web:alert_list")).content.decode()
+
+
+def test_alert_reveal_name_blank_reason_is_rejected(
+    hr_client: Client, make_alert: AlertMaker
+) -> None:
+    alert = make_alert(EmployeeFactory(name="王小明"))
+
+    response = hr_client.post(
+        reverse("web:alert_reveal_name", args=[alert.pk]), {"reason": "  "}, follow=True
+    )
+
+    text = response.content.decode()
+    assert "请填写查看姓名的理由。" in text
+    assert "王小明" not in text
+    assert Reveal.objects.count() == 0
+
+
+def test_alert_reveal_name_get_is_not_allowed(hr_client: Client, make_alert: AlertMaker) -> None:
+    alert = make_alert(EmployeeFactory())
+
+    response = hr_client.get(reverse("web:alert_reveal_name", args=[alert.pk]))
+
+    assert response.status_code == 405
+
+
+def test_alert_detail_offers_reveal_only_with_permission(
+    hr_client: Client, make_alert: AlertMaker
+) -> None:
+    alert = make_alert(EmployeeFactory())
+    url = reverse("web:alert_detail", args=[alert.pk])
+    viewer = User.objects.create_user(username="viewer.zhou")
+    viewer.user_permissions.add(
+        *Permission.objects.filter(
+            content_type__app_label="privacy",
+            codename__in=[Action.VIEW_ALERTS, Action.VIEW_ALL_EMPLOYEES],
+        )
+    )
+    client = Client()
+    client.force_login(viewer)
+
+    assert 'class="reveal-form"' in hr_client.get(url).content.decode()
+    assert 'class="reveal-form"' not in client.get(url).content.decode()
+    assert (
+        client.post(
+            reverse("web:alert_reveal_name", args=[alert.pk]), {"reason": "核对"}
+        ).status_code
+        == 302
+    )
+    assert Reveal.objects.count() == 0

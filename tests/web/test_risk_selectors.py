@@ -7,11 +7,12 @@ from django.contrib.auth.models import AnonymousUser, User
 from hrguard.core.errors import NotFound
 from hrguard.payments.models import PaymentTransaction
 from hrguard.payroll.models import PayrollRecord
-from hrguard.privacy.models import Consent, DataCategory
+from hrguard.privacy.models import AuditEntry, Consent, DataCategory
+from hrguard.privacy.roles import Role
 from hrguard.risk import selectors
 from hrguard.risk.selectors import MonthlySpending
-from tests.factories import EmployeeFactory
-from tests.web.conftest import AlertMaker
+from tests.factories import DepartmentFactory, EmployeeFactory
+from tests.web.conftest import AlertMaker, make_hr_user
 
 pytestmark = pytest.mark.django_db
 
@@ -31,7 +32,7 @@ def payment(employee, when: datetime.datetime, amount: str, **fields) -> Payment
     )
 
 
-def test_monthly_spending_counts_succeeded_expenses_in_local_months() -> None:
+def test_monthly_spending_counts_succeeded_expenses_in_local_months(hr_user: User) -> None:
     employee = EmployeeFactory()
     Consent.objects.create(
         employee=employee, category=DataCategory.PAYMENTS, granted_on=datetime.date(2026, 1, 1)
@@ -56,7 +57,7 @@ def test_monthly_spending_counts_succeeded_expenses_in_local_months() -> None:
     payment(employee, datetime.datetime(2026, 12, 1, tzinfo=SHANGHAI), "50.00")
 
     months = selectors.employee_monthly_spending(
-        employee=employee, end=datetime.date(2026, 11, 30), months=2
+        user=hr_user, employee=employee, end=datetime.date(2026, 11, 30), months=2
     )
 
     assert months == [
@@ -67,7 +68,7 @@ def test_monthly_spending_counts_succeeded_expenses_in_local_months() -> None:
     assert months[0].ratio is None
 
 
-def test_monthly_spending_withdrawn_consent_returns_none() -> None:
+def test_monthly_spending_withdrawn_consent_returns_none(hr_user: User) -> None:
     employee = EmployeeFactory()
     Consent.objects.create(
         employee=employee,
@@ -77,29 +78,35 @@ def test_monthly_spending_withdrawn_consent_returns_none() -> None:
     )
     payment(employee, datetime.datetime(2026, 1, 10, tzinfo=SHANGHAI), "10.00")
 
-    months = selectors.employee_monthly_spending(employee=employee, end=datetime.date(2026, 1, 31))
+    months = selectors.employee_monthly_spending(
+        user=hr_user, employee=employee, end=datetime.date(2026, 1, 31)
+    )
 
     assert months is None
 
 
-def test_monthly_spending_other_consent_category_returns_none() -> None:
+def test_monthly_spending_other_consent_category_returns_none(hr_user: User) -> None:
     employee = EmployeeFactory()
     Consent.objects.create(
         employee=employee, category=DataCategory.CHAT, granted_on=datetime.date(2026, 1, 1)
     )
 
-    months = selectors.employee_monthly_spending(employee=employee, end=datetime.date(2026, 1, 31))
+    months = selectors.employee_monthly_spending(
+        user=hr_user, employee=employee, end=datetime.date(2026, 1, 31)
+    )
 
     assert months is None
 
 
-def test_monthly_spending_window_crosses_year_end() -> None:
+def test_monthly_spending_window_crosses_year_end(hr_user: User) -> None:
     employee = EmployeeFactory()
     Consent.objects.create(
         employee=employee, category=DataCategory.PAYMENTS, granted_on=datetime.date(2025, 1, 1)
     )
 
-    months = selectors.employee_monthly_spending(employee=employee, end=datetime.date(2026, 2, 15))
+    months = selectors.employee_monthly_spending(
+        user=hr_user, employee=employee, end=datetime.date(2026, 2, 15)
+    )
 
     assert [row.month for row in months] == [
         datetime.date(2025, 9, 1),
@@ -120,13 +127,61 @@ def test_alert_get_for_user_anonymous_raises_not_found(make_alert: AlertMaker) -
     assert raised.value.message == f"预警 {alert.pk} 不存在。"
 
 
-def test_alert_list_indicator_filter_matches_whole_code(make_alert: AlertMaker) -> None:
-    user = User.objects.create_user(username="hr.li")
-    make_alert(EmployeeFactory(), results={"loan_platforms": True})
+def test_alert_list_indicator_filter_matches_whole_code(
+    hr_user: User, make_alert: AlertMaker
+) -> None:
+    alert = make_alert(EmployeeFactory(), results={"loan_platforms": True})
 
-    alerts = selectors.alert_list_for_user(user=user, indicator="loan")
+    assert list(selectors.alert_list_for_user(user=hr_user, indicator="loan")) == []
+    assert list(selectors.alert_list_for_user(user=hr_user, indicator="loan_platforms")) == [alert]
 
-    assert list(alerts) == []
+
+def test_alert_list_department_scope_limits_hr_specialist(make_alert: AlertMaker) -> None:
+    sales = DepartmentFactory(name="销售部")
+    child = DepartmentFactory(name="华东销售组", parent=sales)
+    in_sales = make_alert(EmployeeFactory(department=sales))
+    in_child = make_alert(EmployeeFactory(department=child))
+    make_alert(EmployeeFactory(department=DepartmentFactory(name="财务部")))
+    specialist = make_hr_user("hr.li", Role.HR_SPECIALIST, sales)
+
+    alerts = selectors.alert_list_for_user(user=specialist)
+
+    assert set(alerts) == {in_sales, in_child}
+
+
+def test_alert_list_user_without_alert_capability_sees_none(make_alert: AlertMaker) -> None:
+    make_alert(EmployeeFactory())
+    legal = make_hr_user("legal.wang", Role.LEGAL)
+
+    assert list(selectors.alert_list_for_user(user=legal)) == []
+
+
+def test_monthly_spending_read_is_audited(hr_user: User) -> None:
+    employee = EmployeeFactory(employee_no="E0042")
+    Consent.objects.create(
+        employee=employee, category=DataCategory.PAYMENTS, granted_on=datetime.date(2026, 1, 1)
+    )
+
+    selectors.employee_monthly_spending(
+        user=hr_user, employee=employee, end=datetime.date(2026, 11, 30)
+    )
+
+    entry = AuditEntry.objects.get()
+    assert entry.actor_id == hr_user.pk
+    assert entry.action == "payments.view_monthly_spending"
+    assert entry.target_type == "employee"
+    assert entry.target_id == "E0042"
+    assert entry.after == {"first_month": "2026-06-01", "months": 6}
+
+
+def test_monthly_spending_without_consent_writes_no_audit(hr_user: User) -> None:
+    employee = EmployeeFactory()
+
+    selectors.employee_monthly_spending(
+        user=hr_user, employee=employee, end=datetime.date(2026, 11, 30)
+    )
+
+    assert AuditEntry.objects.count() == 0
 
 
 def test_indicator_codes_in_use_come_from_latest_scan(make_alert: AlertMaker) -> None:

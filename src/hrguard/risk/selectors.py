@@ -4,7 +4,9 @@ import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.contrib.auth.models import AnonymousUser
+from django.contrib.auth.models import User as AuthUser
+from django.db import transaction
 from django.db.models import Count, QuerySet, Sum
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
@@ -14,10 +16,13 @@ from hrguard.core.errors import NotFound
 from hrguard.payments.models import PaymentTransaction
 from hrguard.payroll.models import PayrollRecord
 from hrguard.people.models import Employee
+from hrguard.privacy.audit import audit_record
 from hrguard.privacy.models import Consent, DataCategory
+from hrguard.privacy.roles import Action, can
+from hrguard.privacy.scopes import employees_visible_to
 from hrguard.risk.models import Alert, AlertLevel, IndicatorResult, ScanRun
 
-User = AbstractBaseUser | AnonymousUser
+User = AuthUser | AnonymousUser
 
 LEVELS_ASCENDING = (AlertLevel.WATCH, AlertLevel.MEDIUM, AlertLevel.HIGH)
 
@@ -52,19 +57,18 @@ class RiskProfile:
 
 
 def _alerts_visible_to(user: User) -> QuerySet[Alert]:
-    # TODO: limit HR专员 / HRBP to the departments in their data scope once roles exist.
-    if not user.is_authenticated:
+    """Return the alerts of employees in the user's data scope, if the user may view alerts."""
+    if not can(user, Action.VIEW_ALERTS):
         return Alert.objects.none()
-    return Alert.objects.select_related(
+    return Alert.objects.filter(employee__in=employees_visible_to(user)).select_related(
         "employee__department", "first_scan", "last_scan", "rule_set"
     )
 
 
 def _employees_visible_to(user: User) -> QuerySet[Employee]:
-    # TODO: limit HR专员 / HRBP to the departments in their data scope once roles exist.
-    if not user.is_authenticated:
+    if not can(user, Action.VIEW_ALERTS):
         return Employee.objects.none()
-    return Employee.objects.select_related("department")
+    return employees_visible_to(user).select_related("department")
 
 
 def alert_list_for_user(
@@ -195,20 +199,34 @@ def _month_start(day: datetime.date, months_back: int = 0) -> datetime.date:
 
 
 def employee_monthly_spending(
-    *, employee: Employee, end: datetime.date, months: int = 6
+    *, user: User, employee: Employee, end: datetime.date, months: int = 6
 ) -> list[MonthlySpending] | None:
     """Return spending against net pay for the `months` calendar months up to `end`.
 
     Spending is the sum of succeeded expense payments. Payment records are
     sensitive personal information, so this returns None unless the employee's
-    payment consent is in force today.
+    payment consent is in force today, and each read is written to the audit log.
+    The caller must have checked that `user` may see the employee.
     """
-    # TODO: write an audit record for this read of payment records once the audit log exists.
     if not payment_consent_in_force(employee=employee, day=timezone.localdate()):
         return None
 
     first = _month_start(end, months - 1)
-    after_last = _month_start(end, -1)
+    with transaction.atomic():
+        audit_record(
+            actor=user,
+            action="payments.view_monthly_spending",
+            target_type="employee",
+            target_id=employee.employee_no,
+            after={"first_month": first.isoformat(), "months": months},
+        )
+        return _monthly_spending(employee, first, months)
+
+
+def _monthly_spending(
+    employee: Employee, first: datetime.date, months: int
+) -> list[MonthlySpending]:
+    after_last = _month_start(first, -months)
     tz = timezone.get_current_timezone()
     spending_rows = (
         PaymentTransaction.objects.filter(
@@ -234,5 +252,6 @@ def employee_monthly_spending(
         MonthlySpending(
             month=month, spending=spending.get(month, Decimal("0.00")), net_pay=pay.get(month)
         )
-        for month in (_month_start(end, back) for back in range(months - 1, -1, -1))
+        for month in (_month_start(first, -index) for index in range(months))
     ]
+

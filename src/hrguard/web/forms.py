@@ -30,3 +30,14 @@ class AlertFilterForm(forms.Form):
         choices = [(code, indicator_label(code)) for code in indicator_codes]
         indicator = cast(forms.ChoiceField, self.fields["indicator"])
         indicator.choices = [("", _("全部指标")), *choices]
+
+
+class RevealNameForm(forms.Form):
+    reason = forms.CharField(
+        label=_("查看理由"),
+        # A blank reason reaches privacy.services.reveal_name, which rejects it with its message.
+        required=False,
+        max_length=500,
+        help_text=_("理由会记入审计日志，请勿填写手机号或身份证号。"),
+        widget=forms.TextInput(attrs={"placeholder": _("例如：约谈前核对员工身份")}),
+    )

@@ -1,21 +1,32 @@
 """Pages of the risk UI: dashboard, alert list and the employee risk profile."""
 
 import datetime
+import functools
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any, cast
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.models import User
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
+from django.utils.translation import gettext
+from django.views.decorators.http import require_POST
 
-from hrguard.core.errors import NotFound
+from hrguard.core.errors import HrguardError, NotFound
 from hrguard.people.models import Employee
+from hrguard.privacy.roles import Action, can
+from hrguard.privacy.selectors import name_revealed
+from hrguard.privacy.services import reveal_name
 from hrguard.risk import selectors
 from hrguard.risk.models import Alert, IndicatorResult, ScanRun
 from hrguard.web import charts
-from hrguard.web.forms import AlertFilterForm
+from hrguard.web.forms import AlertFilterForm, RevealNameForm
 from hrguard.web.indicators import evidence_sentences, indicator_label
 
 ALERTS_PER_PAGE = 25
@@ -32,7 +43,22 @@ class EvidenceRow:
     sentences: list[str]
 
 
-@login_required
+View = Callable[..., HttpResponse]
+
+
+def alert_viewer_required(view: View) -> View:
+    """Require login, then the VIEW_ALERTS capability (403 without it)."""
+
+    @functools.wraps(view)
+    def checked(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not can(request.user, Action.VIEW_ALERTS):
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return login_required(checked)
+
+
+@alert_viewer_required
 def dashboard(request: HttpRequest) -> HttpResponse:
     by_level = selectors.open_alert_counts_by_level(user=request.user)
     by_department = selectors.open_alert_counts_by_department(user=request.user)
@@ -48,7 +74,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     return render(request, "web/dashboard.html", context)
 
 
-@login_required
+@alert_viewer_required
 def alert_list(request: HttpRequest) -> HttpResponse:
     form = AlertFilterForm(request.GET, indicator_codes=selectors.indicator_codes_in_use())
     form.is_valid()
@@ -77,7 +103,7 @@ def alert_list(request: HttpRequest) -> HttpResponse:
     return response
 
 
-@login_required
+@alert_viewer_required
 def alert_detail(request: HttpRequest, alert_id: int) -> HttpResponse:
     try:
         alert = selectors.alert_get_for_user(alert_id=alert_id, user=request.user)
@@ -88,7 +114,7 @@ def alert_detail(request: HttpRequest, alert_id: int) -> HttpResponse:
     return _render_risk_profile(request, alert.employee, alert, alert.last_scan, results)
 
 
-@login_required
+@alert_viewer_required
 def employee_profile(request: HttpRequest, employee_id: int) -> HttpResponse:
     try:
         profile = selectors.risk_profile_for_user(employee_id=employee_id, user=request.user)
@@ -110,7 +136,12 @@ def _render_risk_profile(
     evidence = [_evidence_row(result) for result in results]
     spending_end: datetime.date = scan.as_of if scan else timezone.localdate()
     spending = selectors.employee_monthly_spending(
-        employee=employee, end=spending_end, months=SPENDING_MONTHS
+        user=request.user, employee=employee, end=spending_end, months=SPENDING_MONTHS
+    )
+    may_reveal = (
+        alert is not None
+        and can(request.user, Action.REVEAL_NAME)
+        and not name_revealed(user=request.user, employee=employee, alert_id=alert.pk)
     )
 
     context = {
@@ -121,6 +152,7 @@ def _render_risk_profile(
         "misses": [row for row in evidence if not row.hit],
         "spending": spending,
         "spending_chart": charts.spending_option(spending) if spending else None,
+        "reveal_form": RevealNameForm() if may_reveal else None,
     }
     return render(request, "web/risk_profile.html", context)
 
@@ -133,3 +165,32 @@ def _evidence_row(result: IndicatorResult) -> EvidenceRow:
         severity=result.severity,
         sentences=evidence_sentences(result.code, result.evidence, result_id=result.pk),
     )
+
+
+@require_POST
+@alert_viewer_required
+def alert_reveal_name(request: HttpRequest, alert_id: int) -> HttpResponse:
+    """Reveal the name behind an alert's pseudonym, for this user and alert, with a reason."""
+    try:
+        alert = selectors.alert_get_for_user(alert_id=alert_id, user=request.user)
+    except NotFound as error:
+        raise Http404(error.message) from error
+
+    form = RevealNameForm(request.POST)
+    if not form.is_valid():
+        for message in form.errors.get_json_data()["reason"]:
+            messages.error(request, message["message"])
+        return redirect("web:alert_detail", alert_id=alert.pk)
+    try:
+        reveal_name(
+            # alert_viewer_required let only logged-in users through.
+            user=cast(User, request.user),
+            employee=alert.employee,
+            reason=form.cleaned_data["reason"],
+            alert_id=alert.pk,
+        )
+    except HrguardError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, gettext("已显示该员工的姓名，本次查看已记入审计日志。"))
+    return redirect("web:alert_detail", alert_id=alert.pk)

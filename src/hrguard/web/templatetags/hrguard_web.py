@@ -14,9 +14,9 @@ register = template.Library()
 
 
 @register.simple_tag(takes_context=True)
-def display_name(context: template.Context, employee: Employee) -> str:
+def display_name(context: template.Context, employee: Employee, alert_id: int | None = None) -> str:
     """Render the employee as the current user may see them (see web.display)."""
-    return employee_display_name(employee, context["request"].user)
+    return employee_display_name(employee, context["request"].user, alert_id=alert_id)
 
 
 @register.filter
