@@ -101,9 +101,27 @@ def alert_get_for_user(*, alert_id: int, user: User) -> Alert:
         raise NotFound(gettext("预警 %(id)s 不存在。"), id=alert_id) from None
 
 
-def alert_results(*, alert: Alert) -> list[IndicatorResult]:
-    """Return every indicator result of the alert's latest scan: hits first, then misses."""
-    results = IndicatorResult.objects.filter(scan=alert.last_scan, employee=alert.employee)
+def alert_profile(*, alert: Alert) -> RiskProfile:
+    """Return the alert with the results of the latest scan stored for it: hits first, then misses.
+
+    scan_run links every later result of the employee to the open alert, but
+    moves Alert.last_scan only on a hit. So the latest linked scan can be newer
+    than last_scan and show that the signal went away.
+    """
+    latest_scan_id = (
+        IndicatorResult.objects.filter(alert=alert)
+        .order_by("-scan__as_of", "-scan__started_at", "-scan_id")
+        .values_list("scan_id", flat=True)
+        .first()
+    )
+    scan = alert.last_scan
+    if latest_scan_id is not None and latest_scan_id != scan.pk:
+        scan = ScanRun.objects.select_related("rule_set").get(pk=latest_scan_id)
+    return RiskProfile(alert.employee, alert, scan, _scan_results(scan, alert.employee))
+
+
+def _scan_results(scan: ScanRun, employee: Employee) -> list[IndicatorResult]:
+    results = IndicatorResult.objects.filter(scan=scan, employee=employee)
     return list(results.order_by("-hit", "-severity", "code"))
 
 
@@ -119,20 +137,17 @@ def risk_profile_for_user(*, employee_id: int, user: User) -> RiskProfile:
         alerts.filter(status=Alert.Status.OPEN).first() or alerts.order_by("-updated_at").first()
     )
     if alert is not None:
-        return RiskProfile(employee, alert, alert.last_scan, alert_results(alert=alert))
+        return alert_profile(alert=alert)
 
     latest = (
         IndicatorResult.objects.filter(employee=employee)
-        .select_related("scan")
+        .select_related("scan__rule_set")
         .order_by("-scan__as_of", "-scan__started_at")
         .first()
     )
     if latest is None:
         return RiskProfile(employee, None, None, [])
-    results = IndicatorResult.objects.filter(scan=latest.scan, employee=employee)
-    return RiskProfile(
-        employee, None, latest.scan, list(results.order_by("-hit", "-severity", "code"))
-    )
+    return RiskProfile(employee, None, latest.scan, _scan_results(latest.scan, employee))
 
 
 def open_alert_counts_by_level(*, user: User) -> dict[str, int]:
@@ -255,3 +270,24 @@ def _monthly_spending(
         for month in (_month_start(first, -index) for index in range(months))
     ]
 
+
+@dataclass(frozen=True)
+class ScanAlert:
+    alert: Alert
+    # The indicators the employee hit in that scan, highest severity first.
+    hits: list[IndicatorResult]
+
+
+def scan_alerts(*, scan: ScanRun) -> list[ScanAlert]:
+    """Return the open alerts a scan created or updated, highest level first, with their hits."""
+    alerts = list(
+        Alert.objects.filter(last_scan=scan, status=Alert.Status.OPEN).select_related("employee")
+    )
+    hits: dict[int, list[IndicatorResult]] = {}
+    results = IndicatorResult.objects.filter(scan=scan, hit=True).order_by("-severity", "code")
+    for result in results:
+        hits.setdefault(result.employee_id, []).append(result)
+
+    order = {str(level): index for index, level in enumerate(reversed(LEVELS_ASCENDING))}
+    alerts.sort(key=lambda alert: (order[alert.level], alert.employee.employee_no))
+    return [ScanAlert(alert, hits.get(alert.employee_id, [])) for alert in alerts]

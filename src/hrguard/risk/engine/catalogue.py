@@ -94,12 +94,11 @@ def _entry_parse(raw: object, *, source: str, key: str) -> CatalogueEntry:
     operator = raw.get("operator", "")
     if not isinstance(name, str) or not name:
         raise RuleSetInvalid(source=source, problem="missing", key=f"{key}.name")
-    valid_aliases = (
-        isinstance(aliases, list)
-        and aliases
-        and all(isinstance(alias, str) and text_normalise(alias) for alias in aliases)
-    )
-    if not valid_aliases:
+    if (
+        not isinstance(aliases, list)
+        or not aliases
+        or not all(isinstance(alias, str) and text_normalise(alias) for alias in aliases)
+    ):
         raise RuleSetInvalid(
             source=source,
             problem="wrong_type",
