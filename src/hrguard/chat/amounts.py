@@ -11,6 +11,7 @@ request. Vague amounts ("几千", "十几万") yield no amount.
 import re
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import lru_cache
 
 import cn2an
 
@@ -30,6 +31,7 @@ _AMOUNT = re.compile(
     rf"(?:个(?=[kw万千亿]))?(?P<unit>[kw](?![a-z]))?"
     rf"(?:\s*(?P<currency>{_CURRENCY}))?"
 )
+_PLAIN_NUMBER = re.compile(r"\d+(?:\.\d+)?")
 # Approximate amounts with a leading unit: "千把块" is about a thousand.
 _APPROXIMATE = re.compile(r"(?<![\d零〇一二两三四五六七八九])(?P<unit>[百千万])把")
 
@@ -67,9 +69,14 @@ class AmountMatch:
     value: Decimal
 
 
+@lru_cache(maxsize=4096)
 def amount_parse(number: str) -> Decimal | None:
     """Convert one number as typed ("两千五", "1.2w", "2,000", "两三千") to yuan."""
-    cleaned = number.replace(",", "").replace("k", "千").replace("w", "万").replace("迁", "千")
+    cleaned = number.replace(",", "")
+    if _PLAIN_NUMBER.fullmatch(cleaned):
+        return _as_yuan(Decimal(cleaned))
+
+    cleaned = cleaned.replace("k", "千").replace("w", "万").replace("迁", "千")
     cleaned = _range_lower_bound(cleaned)
     try:
         value = cn2an.cn2an(cleaned, "smart")
@@ -89,7 +96,7 @@ def _range_lower_bound(number: str) -> str:
     return number
 
 
-def _as_yuan(value: float | int) -> Decimal:
+def _as_yuan(value: float | int | Decimal) -> Decimal:
     amount = Decimal(str(value))
     if amount == amount.to_integral_value():
         return amount.quantize(Decimal(1))

@@ -11,11 +11,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from hrguard.chat.detector import Detection, classify_many
-
-# Lines classified per automaton pass; large enough to amortise the pass, small
-# enough that output starts soon on a pipe.
-BATCH_LINES = 10_000
+from hrguard.chat.detector import Detection, classify
 
 
 class Command(BaseCommand):
@@ -36,17 +32,9 @@ class Command(BaseCommand):
             self._classify(sys.stdin.buffer)
 
     def _classify(self, source: BinaryIO) -> None:
-        batch: list[str] = []
         for text in _read_lines(source):
-            batch.append(text)
-            if len(batch) == BATCH_LINES:
-                self._write_batch(batch)
-                batch = []
-        self._write_batch(batch)
-
-    def _write_batch(self, texts: list[str]) -> None:
-        for text, detection in zip(texts, classify_many(texts), strict=True):
-            self.stdout.write(json.dumps(_as_json(text, detection), ensure_ascii=False))
+            line = json.dumps(_as_json(text, classify(text)), ensure_ascii=False)
+            self.stdout.write(line)
         self.stdout.flush()
 
 
