@@ -11,7 +11,7 @@ from hrguard.payroll.models import PayrollRecord
 from hrguard.people.models import Employee
 from hrguard.privacy.models import Consent, DataCategory, Reveal
 from hrguard.privacy.roles import Action, Role
-from hrguard.risk.models import AlertLevel
+from hrguard.risk.models import AlertLevel, IndicatorResult, ScanRun
 from hrguard.web.indicators import describe_result
 from tests.factories import DepartmentFactory, EmployeeFactory
 from tests.web.conftest import (
@@ -264,3 +264,31 @@ def test_alert_detail_offers_reveal_only_with_permission(
         == 302
     )
     assert Reveal.objects.count() == 0
+
+
+def test_alert_detail_later_scan_without_hits_shows_its_misses(
+    hr_client: Client, make_alert: AlertMaker, scan: ScanRun
+) -> None:
+    alert = make_alert(EmployeeFactory(), results={"spend_income_ratio": True})
+    later = ScanRun.objects.create(
+        as_of=datetime.date(2026, 12, 31), rule_set=scan.rule_set, finished_at=scan.finished_at
+    )
+    IndicatorResult.objects.create(
+        scan=later,
+        alert=alert,
+        employee=alert.employee,
+        code="spend_income_ratio",
+        hit=False,
+        evidence=spend_income_evidence(["2026-12"], spending_fen=400_000, net_pay_fen=800_000),
+    )
+
+    response = hr_client.get(reverse("web:alert_detail", args=[alert.pk]))
+
+    assert response.context["scan"] == later
+    assert response.context["hits"] == []
+    assert [row.code for row in response.context["misses"]] == ["spend_income_ratio"]
+    text = response.content.decode()
+    assert "<dt>最近命中扫描</dt><dd>2026-11-30</dd>" in text
+    assert "<dt>最近扫描</dt><dd>2026-12-31</dd>" in text
+    assert "命中指标（2026-12-31 扫描）" in text
+    assert "最近一次扫描没有命中任何指标。" in text

@@ -19,12 +19,11 @@ from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from hrguard.core.errors import HrguardError, NotFound
-from hrguard.people.models import Employee
 from hrguard.privacy.roles import Action, can
 from hrguard.privacy.selectors import name_revealed
 from hrguard.privacy.services import reveal_name
 from hrguard.risk import selectors
-from hrguard.risk.models import Alert, IndicatorResult, ScanRun
+from hrguard.risk.models import Alert, IndicatorResult
 from hrguard.web import charts
 from hrguard.web.forms import AlertFilterForm, RevealNameForm
 from hrguard.web.indicators import evidence_sentences, indicator_label
@@ -110,8 +109,8 @@ def alert_detail(request: HttpRequest, alert_id: int) -> HttpResponse:
     except NotFound as error:
         raise Http404(error.message) from error
 
-    results = selectors.alert_results(alert=alert)
-    return _render_risk_profile(request, alert.employee, alert, alert.last_scan, results)
+    profile = selectors.alert_profile(alert=alert)
+    return _render_risk_profile(request, profile)
 
 
 @alert_viewer_required
@@ -121,19 +120,12 @@ def employee_profile(request: HttpRequest, employee_id: int) -> HttpResponse:
     except NotFound as error:
         raise Http404(error.message) from error
 
-    return _render_risk_profile(
-        request, profile.employee, profile.alert, profile.scan, profile.results
-    )
+    return _render_risk_profile(request, profile)
 
 
-def _render_risk_profile(
-    request: HttpRequest,
-    employee: Employee,
-    alert: Alert | None,
-    scan: ScanRun | None,
-    results: list[IndicatorResult],
-) -> HttpResponse:
-    evidence = [_evidence_row(result) for result in results]
+def _render_risk_profile(request: HttpRequest, profile: selectors.RiskProfile) -> HttpResponse:
+    employee, alert, scan = profile.employee, profile.alert, profile.scan
+    evidence = [_evidence_row(result) for result in profile.results]
     spending_end: datetime.date = scan.as_of if scan else timezone.localdate()
     spending = selectors.employee_monthly_spending(
         user=request.user, employee=employee, end=spending_end, months=SPENDING_MONTHS
