@@ -181,3 +181,27 @@ def test_generate_key_entry_parses_as_data_key(env_keys) -> None:
     env_keys(entry, crypto.generate_index_key())
 
     assert crypto.current_key_id() == entry.split(":")[0]
+
+
+def test_check_encryption_keys_production_without_keys_reports_error(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from hrguard.privacy.checks import check_encryption_keys
+
+    monkeypatch.setattr(settings, "PRODUCTION", True, raising=False)
+    monkeypatch.delenv(crypto.DATA_KEYS_VARIABLE, raising=False)
+    monkeypatch.delenv(crypto.INDEX_KEY_VARIABLE, raising=False)
+
+    errors = check_encryption_keys()
+
+    assert [error.id for error in errors] == ["hrguard.E002"]
+    assert "must be set when HRGUARD_ENV=production" in errors[0].msg
+
+
+def test_check_encryption_keys_production_with_keys_passes(env_keys, monkeypatch) -> None:
+    from hrguard.privacy.checks import check_encryption_keys
+
+    monkeypatch.setattr(settings, "PRODUCTION", True, raising=False)
+    env_keys(KEY_A)
+
+    assert check_encryption_keys() == []

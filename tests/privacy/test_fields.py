@@ -121,3 +121,28 @@ def test_employee_bulk_create_sets_index() -> None:
 def test_employee_filter_by_phone_raises() -> None:
     with pytest.raises(FieldError, match="Unsupported lookup 'exact'"):
         Employee.objects.filter(phone="13800138000").exists()
+
+
+@pytest.mark.django_db
+def test_phone_migration_encrypts_existing_plaintext() -> None:
+    import importlib
+    from types import SimpleNamespace
+
+    from django.apps import apps
+
+    migration = importlib.import_module("hrguard.people.migrations.0002_employee_phone_encrypted")
+    employee = EmployeeFactory()
+    already_encrypted = EmployeeFactory(phone="13900139000")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE people_employee SET phone = %s, phone_index = '' WHERE id = %s",
+            ["138-0013-8000", employee.pk],
+        )
+
+    migration.encrypt_existing_phones(apps, SimpleNamespace(connection=connection))
+
+    employee.refresh_from_db()
+    already_encrypted.refresh_from_db()
+    assert employee.phone == "138-0013-8000"
+    assert employee.phone_index == phone_blind_index("13800138000")
+    assert already_encrypted.phone == "13900139000"

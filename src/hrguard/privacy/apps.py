@@ -20,6 +20,8 @@ class PrivacyConfig(AppConfig):
     label = "privacy"
 
     def ready(self) -> None:
+        from hrguard.privacy import checks  # noqa: F401  (registers the system checks)
+
         post_migrate.connect(
             _sync_roles_after_migrate, sender=self, dispatch_uid="hrguard.privacy.roles_sync"
         )
