@@ -12,7 +12,7 @@ from hrguard.demo.company import Role
 from hrguard.ingest.bills import BillRow, read_bill
 
 AS_OF = datetime.date(2026, 11, 30)
-SMALL_COMPANY = 40
+SMALL_COMPANY = 20
 
 
 def all_files(folder: Path) -> dict[str, bytes]:
@@ -59,7 +59,7 @@ def test_generate_company_other_seed_differs(tmp_path: Path) -> None:
 
 def test_generate_company_rerun_smaller_removes_stale_bills(tmp_path: Path) -> None:
     # given a larger company generated first
-    generate_company(tmp_path, seed=7, employees=60, as_of=AS_OF)
+    generate_company(tmp_path, seed=7, employees=30, as_of=AS_OF)
 
     # when a smaller one is generated into the same folder
     manifest = generate_company(tmp_path, seed=7, employees=SMALL_COMPANY, as_of=AS_OF)

@@ -119,7 +119,7 @@ def transactions_for(
         month_rent = min(rent, targets[month] * 2 // 5)
         transactions += _purchases(rng, month, targets[month], month_rent)
         transactions += _everyday_extras(rng, month, exact=person.role is not Role.BACKGROUND)
-        transactions += _planted(person, rng, month, index == len(months) - 1, index)
+        transactions += _planted(person, rng, month, months_before_end=len(months) - 1 - index)
 
     by_bill: dict[str, list[Transaction]] = {bill: [] for bill in person.bills}
     for transaction in transactions:
@@ -238,25 +238,26 @@ def _everyday_extras(rng: random.Random, month: datetime.date, *, exact: bool) -
 
 
 def _planted(
-    person: DemoEmployee, rng: random.Random, month: datetime.date, last: bool, index: int
+    person: DemoEmployee, rng: random.Random, month: datetime.date, *, months_before_end: int
 ) -> list[Transaction]:
-    """Add the rows that make a planted role what it is; `index` counts months from 0."""
+    """Add the rows that make a planted role what it is; the latest month is 0 months before the end."""
     role = person.role
-    second_last = index == len(person.net_pay_fen) - 2
+    last = months_before_end == 0
+    second_last = months_before_end == 1
     rows: list[Transaction] = []
     if role is Role.MULTI_LENDER and last:
         rows += _lending(rng, month, LENDING_PLATFORMS[:4])
     elif role is Role.MULTI_LENDER_BORROWING_MORE and (last or second_last):
         platforms = LENDING_PLATFORMS[4:8] if last else LENDING_PLATFORMS[5:8]
         rows += _lending(rng, month, platforms)
-    elif role is Role.MULTI_LENDER_OVERSPENDER and index >= 3:
+    elif role is Role.MULTI_LENDER_OVERSPENDER and months_before_end < 3:
         rows += _lending(
             rng, month, (LENDING_PLATFORMS[0], LENDING_PLATFORMS[1], LENDING_PLATFORMS[8])
         )
-    elif role is Role.GAMBLER and index >= 2:
+    elif role is Role.GAMBLER and months_before_end < 4:
         for _ in range(rng.randint(4, 7)):
             rows.append(_buy(rng, month, rng.choice(LOTTERY), rng.randint(10, 80) * 1_000))
-    elif role is Role.ONE_OFF_PURCHASE and index == 3:
+    elif role is Role.ONE_OFF_PURCHASE and months_before_end == 2:
         rows.append(_buy(rng, month, BIG_PURCHASE, BIG_PURCHASE.low_fen))
     elif role is Role.SAVER:
         rows.append(_neutral(rng, month, Kind.SAVINGS, "余额宝", "余额宝-自动转入", 2_000_000))

@@ -344,17 +344,17 @@ def _add_reimbursements(
         return
 
     claims_per_month = [rng.randint(1, 3) if travels else rng.randint(0, 1) for _ in months]
-    # Keep the latest two months at or below the earlier median, so background staff
-    # never look like a spike by chance.
+    # Cap the latest two months' claims at the earlier median and their amounts at
+    # mid-range, so background staff do not look like a spike by chance.
     early_median = sorted(claims_per_month[:4])[1]
     claims_per_month[4] = min(claims_per_month[4], early_median)
     claims_per_month[5] = min(claims_per_month[5], early_median)
     kinds = REIMBURSEMENT_KINDS if travels else REIMBURSEMENT_KINDS[4:]
-    for month, claims in zip(months, claims_per_month, strict=True):
+    for index, (month, claims) in enumerate(zip(months, claims_per_month, strict=True)):
         for day in sorted(rng.sample(_workdays(month), claims)):
             category, description, low, high = rng.choice(kinds)
             amount = rng.randint(low // 100, high // 100) * 100
-            if person.role is Role.REIMBURSEMENT_SPIKE or months.index(month) >= 4:
+            if person.role is Role.REIMBURSEMENT_SPIKE or index >= 4:
                 amount = min(amount, (low + high) // 2)
             person.reimbursements.append(ReimbursementEntry(day, amount, category, description))
 

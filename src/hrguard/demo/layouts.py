@@ -295,54 +295,27 @@ def alipay_rows(transactions: Sequence[Transaction], rng: random.Random) -> list
         elif t.kind is Kind.LOAN_REPAYMENT and t.counterparty == "借呗":
             direction = "不计收支"
 
+        # Cells after 交易时间, in header order.
+        cells = [t.category, t.counterparty, account, t.description, direction]
+        cells += [yuan(t.amount_fen), method, status, trade_no, merchant_no, ""]
         if t.refunded_at is not None:
             # A fully refunded order shows as closed, and the refund is its own row.
-            status = "交易关闭"
+            cells[7] = "交易关闭"
             refund_no = f"{trade_no}_{numbers.draw(f'{t.refunded_at:%Y%m%d}', 12)}"
-            rows.append(
-                BillRow(
-                    t.refunded_at,
-                    (
-                        f"{t.refunded_at:%Y-%m-%d %H:%M:%S}",
-                        "退款",
-                        t.counterparty,
-                        account,
-                        f"退款-{t.description}",
-                        "不计收支",
-                        yuan(t.amount_fen),
-                        method,
-                        "退款成功",
-                        refund_no,
-                        merchant_no,
-                        "",
-                    ),
-                    "不计收支",
-                    t.amount_fen,
-                )
-            )
-        rows.append(
-            BillRow(
-                t.occurred_at,
-                (
-                    f"{t.occurred_at:%Y-%m-%d %H:%M:%S}",
-                    t.category,
-                    t.counterparty,
-                    account,
-                    t.description,
-                    direction,
-                    yuan(t.amount_fen),
-                    method,
-                    status,
-                    trade_no,
-                    merchant_no,
-                    "",
-                ),
-                direction,
-                t.amount_fen,
-            )
-        )
+            refund = ["退款", t.counterparty, account, f"退款-{t.description}", "不计收支"]
+            refund += [yuan(t.amount_fen), method, "退款成功", refund_no, merchant_no, ""]
+            rows.append(_bill_row(t.refunded_at, refund, t.amount_fen))
+        rows.append(_bill_row(t.occurred_at, cells, t.amount_fen))
     rows.sort(key=lambda row: row.occurred_at, reverse=True)
     return rows
+
+
+def _bill_row(
+    occurred_at: datetime.datetime, cells: list[str], amount_fen: int, *, direction_at: int = 4
+) -> BillRow:
+    """Build a row from the cells after 交易时间; `direction_at` is the index of 收/支 in them."""
+    time_cell = f"{occurred_at:%Y-%m-%d %H:%M:%S}"
+    return BillRow(occurred_at, (time_cell, *cells), cells[direction_at], amount_fen)
 
 
 def _totals(rows: Sequence[BillRow], direction: str) -> tuple[int, str]:
@@ -437,20 +410,9 @@ def wechat_rows(transactions: Sequence[Transaction], rng: random.Random) -> list
             direction, method = "/", methods[2]
         elif t.kind is Kind.LOAN_IN:
             kind_text, direction, method, status = "转账", "收入", "/", "已存入零钱"
-        row_cells = (
-            f"{t.occurred_at:%Y-%m-%d %H:%M:%S}",
-            kind_text,
-            counterparty,
-            goods,
-            direction,
-            yuan(t.amount_fen),
-            method,
-            status,
-            trade_no,
-            merchant_no,
-            "/",
-        )
-        rows.append(BillRow(t.occurred_at, row_cells, direction, t.amount_fen))
+        cells = [kind_text, counterparty, goods, direction, yuan(t.amount_fen)]
+        cells += [method, status, trade_no, merchant_no, "/"]
+        rows.append(_bill_row(t.occurred_at, cells, t.amount_fen, direction_at=3))
     rows.sort(key=lambda row: row.occurred_at, reverse=True)
     return rows
 
