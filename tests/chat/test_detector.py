@@ -4,7 +4,7 @@ from decimal import Decimal
 
 import pytest
 
-from hrguard.chat.classifier import model_load
+from hrguard.chat.classifier import model_load, model_train, training_split
 from hrguard.chat.detector import NOT_TRIGGERED, Detection, classify, classify_many
 from hrguard.chat.lexicon import lexicon_load
 
@@ -146,3 +146,13 @@ def test_lexicon_has_version_date_and_notice() -> None:
     assert lexicon.date == "2026-12-04"
     assert "借" in lexicon.terms["triggers"]
     assert lexicon.notice.startswith("系统只在您单独同意后")
+
+
+def test_model_train_twice_gives_same_probabilities() -> None:
+    normalise = lexicon_load().normalise
+    first = model_train(training_split(), normalise)
+    second = model_train(training_split(), normalise)
+
+    for message in ["借我两千", "借鉴一下", "能借我一下充电器吗"]:
+        text = normalise(message)
+        assert first.probability(text) == second.probability(text)

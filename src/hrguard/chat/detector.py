@@ -5,11 +5,12 @@ Three stages, cheapest first:
 1. An Aho–Corasick automaton over the lexicon's trigger terms. A message
    without a trigger is negative and costs one automaton pass, which is what
    keeps the detector fast on ordinary work chat.
-2. Rules over the normalised message: 借 in other senses (借鉴, 借口 ...) is
-   masked; lending to others ("我借你500"), reports ("他找我借钱"),
-   refusals and warnings ("别借钱给他"), jokes and borrowed objects
-   (充电器, 会议室) are negative unless the message also asks the reader to
-   lend to the sender ("借我", "跟你借").
+2. Rules over the normalised message. 借 in other senses (借鉴, 借口 ...) is
+   masked, and jokes are negative. Lending to others ("我借你500"), reports
+   ("他找我借钱"), refusals and warnings ("别借钱给他") are negative unless
+   the message also asks the reader to lend to the sender ("借我", "跟你借").
+   Borrowed objects (充电器, 会议室) are negative when the message names no
+   money and no amount.
 3. A character n-gram classifier decides what the rules leave open.
 
 Reports and lending to others are negative on purpose: the colleague-borrowing
