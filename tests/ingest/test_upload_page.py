@@ -4,26 +4,31 @@ import io
 
 import openpyxl
 import pytest
-from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 
 from hrguard.ingest.models import ImportBatch
 from hrguard.payroll.models import PayrollRecord
+from hrguard.privacy.models import AuditEntry
+from hrguard.privacy.roles import Role
 from tests.factories import EmployeeFactory
+from tests.privacy.helpers import make_user
 
 pytestmark = pytest.mark.django_db
 
 PAYROLL_CSV = "工号,姓名,月份,应发工资,实发工资\r\nE0001,张三,2026-03,12000,9800\r\n"
 
 
+def client_for(username: str, *roles: Role) -> Client:
+    client = Client()
+    client.force_login(make_user(username, *roles))
+    return client
+
+
 @pytest.fixture
 def client_logged_in() -> Client:
-    user = get_user_model().objects.create(username="hr")
-    client = Client()
-    client.force_login(user)
-    return client
+    return client_for("hr", Role.HR_SPECIALIST)
 
 
 @pytest.fixture
@@ -96,14 +101,46 @@ def test_upload_payments_without_employee_no_shows_form_error(client_logged_in: 
     assert ImportBatch.objects.count() == 0
 
 
+def test_upload_page_without_import_role_is_forbidden() -> None:
+    client = client_for("admin", Role.SYSTEM_ADMIN)
+
+    assert client.get(reverse("ingest:upload")).status_code == 403
+    assert client.post(reverse("ingest:upload"), {"kind": "payroll"}).status_code == 403
+    assert ImportBatch.objects.count() == 0
+
+
 def test_batch_detail_of_other_user_is_not_found(client_logged_in: Client, roster: None) -> None:
-    upload(client_logged_in, PAYROLL_CSV)
+    upload(client_logged_in, PAYROLL_CSV.replace("9800", "abc"))
     batch = ImportBatch.objects.get()
-    other = Client()
-    other.force_login(get_user_model().objects.create(username="other"))
+    other = client_for("other", Role.HRBP)
 
     assert other.get(reverse("ingest:batch_detail", args=[batch.pk])).status_code == 404
+    assert other.get(reverse("ingest:rejected", args=[batch.pk])).status_code == 404
     assert other.get(reverse("ingest:upload")).content.decode().count("工资.csv") == 0
+
+
+def test_batch_detail_is_visible_to_hr_manager(client_logged_in: Client, roster: None) -> None:
+    upload(client_logged_in, PAYROLL_CSV)
+    batch = ImportBatch.objects.get()
+    manager = client_for("manager", Role.HR_MANAGER)
+
+    assert manager.get(reverse("ingest:batch_detail", args=[batch.pk])).status_code == 200
+
+
+def test_rejected_rows_download_is_audited(client_logged_in: Client, roster: None) -> None:
+    upload(client_logged_in, PAYROLL_CSV.replace("9800", "abc"))
+    batch = ImportBatch.objects.get()
+
+    response = client_logged_in.get(reverse("ingest:rejected", args=[batch.pk]))
+
+    assert response.status_code == 200
+
+    entries = AuditEntry.objects.filter(target_type="import_batch", target_id=str(batch.pk))
+    user_id = batch.created_by_id
+    assert list(entries.order_by("seq").values_list("action", "actor_id")) == [
+        ("ingest.import", user_id),
+        ("ingest.rejected_rows_export", user_id),
+    ]
 
 
 @pytest.mark.parametrize("file_format", ["xlsx", "csv"])

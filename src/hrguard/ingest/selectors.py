@@ -11,13 +11,14 @@ from openpyxl.styles import Font
 from hrguard.core.errors import NotFound
 from hrguard.ingest.models import ImportBatch
 from hrguard.ingest.values import escape_formula
+from hrguard.privacy.roles import Action, can
 
 
 def _batches_for_user(user: Any) -> QuerySet[ImportBatch]:
-    # TODO: scope batches by the HR roles' departments once roles exist; until then a user
-    # sees their own batches and a superuser sees all.
+    # A batch spans departments, so only users who may see every employee get all
+    # batches. Everyone else gets the batches they uploaded.
     batches = ImportBatch.objects.select_related("employee", "created_by")
-    if user.is_superuser:
+    if user.is_superuser or can(user, Action.VIEW_ALL_EMPLOYEES):
         return batches
     return batches.filter(created_by=user)
 
@@ -38,8 +39,8 @@ def batch_get_for_user(*, batch_id: int, user: Any) -> ImportBatch:
 def batch_rejected_rows_xlsx(*, batch: ImportBatch) -> bytes:
     """Build an .xlsx of the batch's offending rows with an extra 错误说明 column.
 
-    Issues of one row are joined into one explanation; issues about the whole file
-    (a missing column, an unreadable file) come first, on rows without data. Every
+    The issues of one row are joined into one explanation. Issues about the whole file,
+    such as a missing column, come first on a row without data. Every
     value is escaped, so a cell such as `=HYPERLINK(...)` stays text in Excel.
     """
     headers: list[str] = []

@@ -15,7 +15,9 @@ from hrguard.ingest.base import ImportReport, RowIssue
 from hrguard.ingest.kinds import importer_class_for
 from hrguard.ingest.kinds.base import Cells, IssueCollector, WriteCounts
 from hrguard.ingest.models import ImportBatch
+from hrguard.ingest.selectors import batch_rejected_rows_xlsx
 from hrguard.people.models import Employee
+from hrguard.privacy.audit import audit_record
 
 logger = logging.getLogger(__name__)
 
@@ -36,7 +38,7 @@ def import_file(
 
     Nothing is written unless the whole file is valid; then every row is written in one
     transaction and the original is kept under HRGUARD_HOME/imports/. A dry run only
-    validates and counts. Raises ValidationFailed for an unknown kind.
+    validates and counts. Every attempt is written to the audit log. Raises ValidationFailed for an unknown kind.
     """
     importer_class = importer_class_for(kind)
     sha256, size = _file_digest(path)
@@ -59,28 +61,27 @@ def import_file(
         created_by=user if getattr(user, "is_authenticated", False) else None,
     )
     counts = WriteCounts()
-    if issues.total:
-        batch.status = ImportBatch.Status.DRY_RUN if dry_run else ImportBatch.Status.REJECTED
-    elif dry_run:
-        batch.status = ImportBatch.Status.DRY_RUN
-        counts = importer.write(batch=None, apply=False)
-    else:
-        batch.status = ImportBatch.Status.COMMITTED
-        with transaction.atomic():
+    with transaction.atomic():
+        if issues.total:
+            batch.status = ImportBatch.Status.DRY_RUN if dry_run else ImportBatch.Status.REJECTED
+        elif dry_run:
+            batch.status = ImportBatch.Status.DRY_RUN
+            counts = importer.write(batch=None, apply=False)
+        else:
+            batch.status = ImportBatch.Status.COMMITTED
             batch.save()
             counts = importer.write(batch=batch, apply=True)
             batch.stored_path = _store_original(path, sha256=sha256, file_name=file_name)
 
-    batch.layout = importer.layout[:50]
-    batch.rows_total = importer.rows_total
-    batch.rows_created, batch.rows_updated, batch.rows_unchanged = (
-        counts.created,
-        counts.updated,
-        counts.unchanged,
-    )
-    batch.rows_rejected = issues.rejected_rows
-    batch.errors = [_issue_json(issue, cells) for issue, cells in issues.kept]
-    batch.save()
+        batch.layout = importer.layout[:50]
+        batch.rows_total = importer.rows_total
+        batch.rows_created = counts.created
+        batch.rows_updated = counts.updated
+        batch.rows_unchanged = counts.unchanged
+        batch.rows_rejected = issues.rejected_rows
+        batch.errors = [_issue_json(issue, cells) for issue, cells in issues.kept]
+        batch.save()
+        _audit_batch(batch, user=user)
 
     report = ImportReport(
         kind=kind,
@@ -112,6 +113,41 @@ def import_file(
         issues.total,
     )
     return report
+
+
+def batch_rejected_rows_export(*, batch: ImportBatch, user: Any) -> bytes:
+    """Return the batch's rejected-rows workbook and record the export in the audit log."""
+    with transaction.atomic():
+        content = batch_rejected_rows_xlsx(batch=batch)
+        audit_record(
+            actor=user,
+            action="ingest.rejected_rows_export",
+            target_type="import_batch",
+            target_id=str(batch.pk),
+        )
+    return content
+
+
+def _audit_batch(batch: ImportBatch, *, user: Any) -> None:
+    """Record the attempt in the audit log: a bill is sensitive data even when rejected."""
+    after: dict[str, Any] = {
+        "kind": batch.kind,
+        "status": batch.status,
+        "sha256": batch.sha256,
+        "rows_total": batch.rows_total,
+        "rows_created": batch.rows_created,
+        "rows_updated": batch.rows_updated,
+        "rows_rejected": batch.rows_rejected,
+    }
+    if batch.employee is not None:
+        after["employee_no"] = batch.employee.employee_no
+    audit_record(
+        actor=user if getattr(user, "is_authenticated", False) else None,
+        action="ingest.import",
+        target_type="import_batch",
+        target_id=str(batch.pk),
+        after=after,
+    )
 
 
 def _employee_for_bill(employee_no: str | None, issues: IssueCollector) -> Employee | None:

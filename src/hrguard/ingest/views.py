@@ -1,11 +1,15 @@
 """The upload page, batch reports and file downloads."""
 
 import tempfile
+from collections.abc import Callable
+from functools import wraps
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import content_disposition_header
@@ -22,11 +26,25 @@ from hrguard.ingest.templates import (
     template_bytes,
     template_file_name,
 )
+from hrguard.privacy.roles import Action, can
 
 XLSX_CONTENT_TYPE = CONTENT_TYPES["xlsx"]
 
 
-@login_required
+def import_permission_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Let only logged-in users who hold the import capability through; others get 403."""
+
+    @login_required
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not can(request.user, Action.IMPORT_DATA):
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+@import_permission_required
 def upload(request: HttpRequest) -> HttpResponse:
     form = UploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
@@ -64,7 +82,7 @@ def upload(request: HttpRequest) -> HttpResponse:
     )
 
 
-@login_required
+@import_permission_required
 @require_GET
 def batch_detail(request: HttpRequest, batch_id: int) -> HttpResponse:
     batch = _batch_or_404(request, batch_id)
@@ -79,21 +97,20 @@ def batch_detail(request: HttpRequest, batch_id: int) -> HttpResponse:
     )
 
 
-@login_required
+@import_permission_required
 @require_GET
 def rejected_rows(request: HttpRequest, batch_id: int) -> HttpResponse:
     batch = _batch_or_404(request, batch_id)
     if not batch.errors:
         raise Http404
-    response = HttpResponse(
-        selectors.batch_rejected_rows_xlsx(batch=batch), content_type=XLSX_CONTENT_TYPE
-    )
+    content = services.batch_rejected_rows_export(batch=batch, user=request.user)
+    response = HttpResponse(content, content_type=XLSX_CONTENT_TYPE)
     name = f"{Path(batch.file_name).stem}-错误行.xlsx"
     response["Content-Disposition"] = content_disposition_header(True, name)
     return response
 
 
-@login_required
+@import_permission_required
 @require_GET
 def template_download(request: HttpRequest, kind: str, file_format: str) -> HttpResponse:
     if kind not in template_importer_classes() or file_format not in TEMPLATE_FORMATS:

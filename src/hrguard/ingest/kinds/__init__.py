@@ -1,7 +1,8 @@
 """The registry of import kinds.
 
-Each module in this package defines one `Importer` subclass decorated with `@register`;
-the modules are imported on first use, so adding a kind means adding one module.
+Each module in this package defines one `Importer` subclass decorated with `@register`.
+The registry imports every module of the package on first use, so a new kind is one new
+module and needs no other change.
 """
 
 import importlib

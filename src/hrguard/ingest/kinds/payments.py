@@ -44,7 +44,7 @@ UPDATED_FIELDS = [
     "note",
     "succeeded",
 ]
-# Model field lengths, so an overlong export value is cut instead of failing the insert.
+# Model field lengths: an overlong export value is truncated instead of failing the insert.
 _MAX_LENGTHS = {
     field: PaymentTransaction._meta.get_field(field).max_length
     for field in [
