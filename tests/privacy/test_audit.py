@@ -245,3 +245,10 @@ def test_audit_verify_malformed_anchor_raises() -> None:
 
     with pytest.raises(CommandError, match="锚点 12:abc 无效"):
         call_command("audit", "verify", "--anchor", "12:abc")
+
+
+def test_audit_verify_command_empty_chain_says_so(capsys) -> None:
+    code, out, _ = run_verify(capsys)
+
+    assert code == 0
+    assert out == "审计日志中还没有记录。\n"

@@ -5,7 +5,6 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext
-from django.utils.translation import gettext_lazy as _
 
 from hrguard.privacy.audit import audit_verify
 
@@ -21,7 +20,10 @@ def _parse_anchor(text: str) -> tuple[int, str]:
 
 
 class Command(BaseCommand):
-    help = _("审计日志：verify 重新计算哈希链，报告第一条被修改、删除或调换顺序的记录。")  # type: ignore[assignment]
+    @property
+    def help(self) -> str:  # type: ignore[override]
+        # A property, so argparse receives a translated str rather than a lazy proxy.
+        return gettext("审计日志：verify 重新计算哈希链，报告第一条被修改、删除或调换顺序的记录。")
 
     def add_arguments(self, parser: ArgumentParser) -> None:
         subcommands = parser.add_subparsers(dest="subcommand", required=True)
@@ -48,6 +50,9 @@ class Command(BaseCommand):
                 % {"count": report.checked}
             )
             raise SystemExit(1)
+        if report.checked == 0:
+            self.stdout.write(gettext("审计日志中还没有记录。"))
+            return
         self.stdout.write(
             gettext(
                 "审计链完整：共 %(count)s 条记录。最新一条的哈希为 %(hash)s，可记录在数据库之外作为锚点（%(count)s:%(hash)s）。"

@@ -5,7 +5,6 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext
-from django.utils.translation import gettext_lazy as _
 
 from hrguard.core import crypto
 from hrguard.privacy.keys import (
@@ -17,7 +16,12 @@ from hrguard.privacy.keys import (
 
 
 class Command(BaseCommand):
-    help = _("加密密钥：generate 生成新的数据密钥，rotate 用当前密钥重新加密全部加密字段。")  # type: ignore[assignment]
+    @property
+    def help(self) -> str:  # type: ignore[override]
+        # A property, so argparse receives a translated str rather than a lazy proxy.
+        return gettext(
+            "加密密钥：generate 生成新的数据密钥，rotate 用当前密钥重新加密全部加密字段。"
+        )
 
     def add_arguments(self, parser: ArgumentParser) -> None:
         subcommands = parser.add_subparsers(dest="subcommand", required=True)

@@ -6,7 +6,6 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext
-from django.utils.translation import gettext_lazy as _
 
 from hrguard.people.models import Department
 from hrguard.privacy.roles import Role, roles_sync
@@ -14,9 +13,12 @@ from hrguard.privacy.services import department_scope_grant, role_grant
 
 
 class Command(BaseCommand):
-    help = _(  # type: ignore[assignment]
-        "角色：sync 创建角色用户组并设置权限，grant 给用户分配角色，scope 给用户分配部门数据范围。"
-    )
+    @property
+    def help(self) -> str:  # type: ignore[override]
+        # A property, so argparse receives a translated str rather than a lazy proxy.
+        return gettext(
+            "角色：sync 创建角色用户组并设置权限，grant 给用户分配角色，scope 给用户分配部门数据范围。"
+        )
 
     def add_arguments(self, parser: ArgumentParser) -> None:
         subcommands = parser.add_subparsers(dest="subcommand", required=True)
