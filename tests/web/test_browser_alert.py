@@ -6,22 +6,17 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from hrguard.payments.models import PaymentTransaction
 from hrguard.payroll.models import PayrollRecord
 from hrguard.people.models import Employee
 from hrguard.privacy.models import Consent, DataCategory
-from hrguard.risk.models import Alert, AlertLevel, IndicatorResult, RuleSet, ScanRun
+from hrguard.risk.models import Alert
+from hrguard.risk.services import scan_run
 from tests.browser import browser_log_in
 from tests.factories import DepartmentFactory, EmployeeFactory
-from tests.web.conftest import (
-    PASSWORD,
-    make_hr_user,
-    no_loan_platforms_evidence,
-    spend_income_evidence,
-)
+from tests.web.conftest import PASSWORD, make_hr_user
 
 SHANGHAI = datetime.timezone(datetime.timedelta(hours=8))
 AS_OF = datetime.date(2026, 11, 30)
@@ -56,45 +51,6 @@ def build_company() -> Employee:
     return spender
 
 
-def scan_company(employee: Employee) -> Alert:
-    """Store the alert that the spending-to-pay indicator raises for the employee."""
-    # TODO: call hrguard.risk.services.scan_run(as_of=AS_OF) once the scan service is merged.
-    rule_set = RuleSet.objects.create(version="default-2026.1", content="", sha256="0" * 64)
-    scan = ScanRun.objects.create(
-        as_of=AS_OF,
-        rule_set=rule_set,
-        finished_at=timezone.now(),
-        employees_scanned=3,
-        alerts_watch=1,
-    )
-    alert = Alert.objects.create(
-        employee=employee,
-        level=AlertLevel.WATCH,
-        indicators=["spend_income_ratio"],
-        first_scan=scan,
-        last_scan=scan,
-        rule_set=rule_set,
-    )
-    months = [month.strftime("%Y-%m") for month in MONTHS]
-    IndicatorResult.objects.create(
-        scan=scan,
-        alert=alert,
-        employee=employee,
-        code="spend_income_ratio",
-        hit=True,
-        severity=1,
-        evidence=spend_income_evidence(months, spending_fen=1_200_000, net_pay_fen=800_000),
-    )
-    IndicatorResult.objects.create(
-        scan=scan,
-        employee=employee,
-        code="loan_platforms",
-        hit=False,
-        evidence=no_loan_platforms_evidence(),
-    )
-    return alert
-
-
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
 def test_browser_alert_evidence_visible_after_login(
@@ -102,7 +58,8 @@ def test_browser_alert_evidence_visible_after_login(
 ) -> None:
     # Given
     employee = build_company()
-    alert = scan_company(employee)
+    scan_run(as_of=AS_OF)
+    alert = Alert.objects.get(employee=employee, status=Alert.Status.OPEN)
     make_hr_user("hr.zhang")
 
     # When
@@ -122,7 +79,9 @@ def test_browser_alert_evidence_visible_after_login(
     )
     expect(page.locator(".evidence-hit")).to_contain_text("消费收入比")
     expect(page.locator(".evidence-hit")).to_contain_text("12,000.00")
-    expect(page.locator(".evidence-miss")).to_contain_text("多头借贷")
+    expect(page.locator(".evidence-miss").filter(has_text="多头借贷")).to_contain_text(
+        "未发现网贷平台的借款或还款记录。"
+    )
     expect(page.locator("table.table-compact")).to_contain_text("12,000.00")
     expect(page.get_by_role("note")).to_have_text("预警仅供参考，任何处理决定须由人作出。")
     expect(page.locator("body")).not_to_contain_text("王小明")
