@@ -142,7 +142,7 @@ def test_conversation_one_asker_three_colleagues_and_a_joke() -> None:
 def test_lexicon_has_version_date_and_notice() -> None:
     lexicon = lexicon_load()
 
-    assert lexicon.version == "2026.12.04"
+    assert lexicon.version == "2026.12.04.2"
     assert lexicon.date == "2026-12-04"
     assert "借" in lexicon.terms["triggers"]
     assert lexicon.notice.startswith("系统只在您单独同意后")
