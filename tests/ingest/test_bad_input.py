@@ -309,3 +309,12 @@ def test_import_issue_describe_names_file_row_column_value(roster: None, tmp_pat
         "文件「input.csv」第 2 行「应发工资」列的值「abc」："
         "「abc」不是有效的金额。请只填写数字，例如 1234.50 或 ¥88。"
     )
+
+
+@pytest.mark.parametrize("phone", ["abc", "-----", "电话13800138000"])
+def test_employees_import_bad_phone_is_rejected(tmp_path: Path, phone: str) -> None:
+    rows = [["工号", "姓名", "部门", "手机号", "状态"], ["E0101", "王五", "财务部", phone, "在职"]]
+
+    report = import_rows("employees", rows, tmp_path)
+
+    assert located(report) == [(2, "手机号", phone)]

@@ -1,5 +1,6 @@
 """Re-imports, dry runs, the rejected-rows workbook and the templates."""
 
+import datetime
 import io
 from pathlib import Path
 
@@ -185,3 +186,15 @@ def test_template_csv_has_bom_and_header() -> None:
 
     assert data.startswith(b"\xef\xbb\xbf")
     assert data.decode("utf-8-sig").splitlines()[0] == ",".join(PAYROLL_HEADER)
+
+
+def test_employees_import_changed_row_sets_update_time(tmp_path: Path) -> None:
+    header = ["工号", "姓名", "部门", "状态"]
+    first = write_csv(tmp_path / "v1.csv", [header, ["E0101", "王五", "财务部", "试用"]])
+    import_file(kind="employees", path=first, file_name=first.name)
+    Employee.objects.update(updated_at=datetime.datetime(2020, 1, 1, tzinfo=datetime.UTC))
+    second = write_csv(tmp_path / "v2.csv", [header, ["E0101", "王五", "财务部", "在职"]])
+
+    import_file(kind="employees", path=second, file_name=second.name)
+
+    assert Employee.objects.get().updated_at.year >= 2026

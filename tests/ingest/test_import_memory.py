@@ -13,9 +13,9 @@ pytestmark = pytest.mark.django_db
 
 EMPLOYEES = 1000
 MONTHS = 100
-# Python-heap peak allowed for the whole import. Measured: 3.1 MiB for 50,000 rows, so
-# the peak does not grow with the file; a list of 100,000 parsed rows alone would need
-# an estimated 40 MiB.
+# Python-heap peak allowed for the whole import. This test measured 3.1 MiB with 50,000
+# rows, because the peak does not grow with the file. A list of 100,000 parsed rows alone
+# would need about 40 MiB (an estimate).
 PEAK_LIMIT = 16 * 1024 * 1024
 
 

@@ -70,7 +70,7 @@ def batch_rejected_rows_xlsx(*, batch: ImportBatch) -> bytes:
         sheet.append(
             ["", *([""] * len(headers)), escape_formula("；".join(file_level["messages"]))]
         )
-    for row_number in sorted(rows):
+    for row_number in sorted(number for number in rows if number is not None):
         entry = rows[row_number]
         values = [value for _header, value in entry["cells"]]
         values = (values + [""] * len(headers))[: len(headers)] if headers else []

@@ -5,6 +5,7 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -68,7 +69,7 @@ class EmployeeImporter(TemplateImporter[EmployeeRow]):
         position = ctx.text("岗位", required=False, max_length=100)
         hire_date = ctx.date("入职日期", required=False)
         phone = ctx.text("手机号", required=False, max_length=32)
-        if phone and not PHONE_PATTERN.match(phone):
+        if phone and (not PHONE_PATTERN.match(phone) or sum(c.isdigit() for c in phone) < 5):
             ctx.problem("手机号", _("手机号格式不正确，请填写数字，例如 13800138000。"))
         status = STATUS_BY_LABEL.get(ctx.get("状态"))
         if status is None:
@@ -125,6 +126,10 @@ class EmployeeImporter(TemplateImporter[EmployeeRow]):
         counts.created += len(to_create)
         counts.updated += len(to_update)
         if apply:
+            # bulk_update skips auto_now, so the change time is set here.
+            now = timezone.now()
+            for employee in to_update:
+                employee.updated_at = now
             Employee.objects.bulk_create(to_create)
             Employee.objects.bulk_update(to_update, [*UPDATED_FIELDS, "phone_index", "updated_at"])
         return counts

@@ -46,7 +46,7 @@ UPDATED_FIELDS = [
 ]
 # Model field lengths: an overlong export value is truncated instead of failing the insert.
 _MAX_LENGTHS = {
-    field: PaymentTransaction._meta.get_field(field).max_length
+    field: getattr(PaymentTransaction._meta.get_field(field), "max_length", None)
     for field in [
         "category",
         "counterparty",

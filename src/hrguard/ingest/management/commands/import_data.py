@@ -17,7 +17,8 @@ from hrguard.ingest.templates import TEMPLATE_FORMATS, template_bytes, template_
 
 
 class Command(BaseCommand):
-    help = gettext_lazy(
+    # Django prints the help as text, so a lazy translation works although typed as str.
+    help = gettext_lazy(  # type: ignore[assignment]
         "导入一个文件：hrguard import 类型 文件 [--employee 工号] [--dry-run]。"
         "写出导入模板：hrguard import --template 类型 --format xlsx|csv 输出文件。"
     )
