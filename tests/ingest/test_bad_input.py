@@ -40,8 +40,8 @@ def test_import_empty_file_is_rejected(tmp_path: Path) -> None:
     report = import_file(kind="payroll", path=path, file_name="empty.csv")
 
     assert report.status == ImportBatch.Status.REJECTED
-    assert [issue.message for issue in report.issues] == [
-        "文件「empty.csv」是空的。请重新导出后再导入。"
+    assert [issue.describe("empty.csv") for issue in report.issues] == [
+        "文件「empty.csv」：是空的。请重新导出后再导入。"
     ]
 
 

@@ -54,6 +54,19 @@ class WriteCounts:
         self.unchanged += other.unchanged
 
 
+def file_issue(problem: Exception, file_name: str) -> RowIssue:
+    """Return a file-level issue for a reader error, without repeating the file name.
+
+    `RowIssue.describe` names the file itself, so a leading 文件「name」 in the reader's
+    message is dropped.
+    """
+    message = str(problem)
+    prefix = f"文件「{file_name}」"
+    if message.startswith(prefix):
+        message = message[len(prefix) :].lstrip("：:，, ")
+    return RowIssue(message=message)
+
+
 class IssueCollector:
     """Issues found in one file: the first MAX_KEPT_ISSUES with their row's cells, and counts."""
 
@@ -404,7 +417,7 @@ class TemplateImporter(Importer, Generic[RecordT]):
                 ]
                 yield RowContext(row_number, by_name, headers, raw)
         except readers.UnreadableFile as problem:
-            issues.add(RowIssue(message=str(problem)))
+            issues.add(file_issue(problem, self.file_name))
 
 
 class _LastRowMemo:

@@ -22,6 +22,7 @@ from hrguard.ingest.kinds.base import (
     IssueCollector,
     KeyLedger,
     WriteCounts,
+    file_issue,
 )
 from hrguard.payments.models import PaymentTransaction
 from hrguard.privacy.models import Consent, DataCategory
@@ -104,7 +105,7 @@ class PaymentsImporter(Importer):
                     cells,
                 )
         except (readers.UnreadableFile, BillLayoutUnknown) as problem:
-            issues.add(RowIssue(message=str(problem)))
+            issues.add(file_issue(problem, self.file_name))
         finally:
             ledger.close()
         if self.rows_total == 0 and issues.total == 0:

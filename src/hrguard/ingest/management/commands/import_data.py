@@ -7,7 +7,6 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from hrguard.core.errors import HrguardError
 from hrguard.ingest.kinds import importer_classes
@@ -17,11 +16,14 @@ from hrguard.ingest.templates import TEMPLATE_FORMATS, template_bytes, template_
 
 
 class Command(BaseCommand):
-    # Django prints the help as text, so a lazy translation works although typed as str.
-    help = gettext_lazy(  # type: ignore[assignment]
-        "导入一个文件：hrguard import 类型 文件 [--employee 工号] [--dry-run]。"
-        "写出导入模板：hrguard import --template 类型 --format xlsx|csv 输出文件。"
-    )
+    @property
+    def help(self) -> str:  # type: ignore[override]
+        # A property, because argparse needs a str and a class attribute would be
+        # translated once at import time.
+        return _(
+            "导入一个文件：hrguard import 类型 文件 [--employee 工号] [--dry-run]。"
+            "写出导入模板：hrguard import --template 类型 --format xlsx|csv 输出文件。"
+        )
 
     def add_arguments(self, parser: ArgumentParser) -> None:
         parser.add_argument(
