@@ -2,30 +2,18 @@
 
 from typing import Any
 
-from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Permission
-
-from hrguard.people.models import Employee
+from hrguard.people.models import Department, Employee
+from hrguard.privacy.roles import Role
 from hrguard.risk.models import Alert, AlertLevel, RuleSet, ScanRun
-
-HR_PERMISSIONS = (
-    "cases.view_case",
-    "cases.add_case",
-    "cases.change_case",
-    "cases.dismiss_alert",
-    "risk.view_alert",
-)
+from tests.privacy.helpers import make_user as make_user_with_roles
 
 
-def make_user(username: str, permissions: tuple[str, ...] = HR_PERMISSIONS) -> Any:
-    user = get_user_model().objects.create_user(username=username, password=None)
-    for label in permissions:
-        app_label, codename = label.split(".")
-        user.user_permissions.add(
-            Permission.objects.get(content_type__app_label=app_label, codename=codename)
-        )
-    # has_perm caches permissions on the instance, so reload the user to pick up the new ones.
-    return get_user_model().objects.get(pk=user.pk)
+def make_user(
+    username: str, role: Role | None = Role.HR_MANAGER, departments: tuple[Department, ...] = ()
+) -> Any:
+    """Create a user holding `role` (an HR manager, who sees every employee, by default)."""
+    roles = () if role is None else (role,)
+    return make_user_with_roles(username, *roles, departments=departments)
 
 
 def make_alert(

@@ -6,13 +6,24 @@ import pytest
 from django.db import IntegrityError, transaction
 
 from hrguard.cases.models import AlertDismissal, Case, CaseEvent, DismissalReason
-from hrguard.cases.services import CaseConflict, alert_dismiss, case_assign, case_open_from_alert
+from hrguard.cases.selectors import case_get_for_user
+from hrguard.cases.services import (
+    CaseConflict,
+    alert_dismiss,
+    case_assign,
+    case_open_from_alert,
+    case_transition,
+)
 from hrguard.cases.states import CaseState
-from hrguard.core.errors import PermissionDenied, ValidationFailed
+from hrguard.core.errors import NotFound, PermissionDenied, ValidationFailed
 from hrguard.notify.models import Notification
 from hrguard.people.models import Employee
+from hrguard.privacy.audit import audit_verify
+from hrguard.privacy.models import AuditEntry
+from hrguard.privacy.roles import Role
 from hrguard.risk.models import Alert
 from tests.cases.builders import make_alert, make_user
+from tests.factories import DepartmentFactory
 
 
 def test_dismissal_reasons_have_fixed_codes_and_labels() -> None:
@@ -84,7 +95,7 @@ def test_alert_dismiss_twice_raises(employee: Employee, hr_user: Any) -> None:
 @pytest.mark.django_db
 def test_alert_dismiss_without_permission_changes_nothing(employee: Employee) -> None:
     alert = make_alert(employee)
-    viewer = make_user("viewer", permissions=("cases.view_case",))
+    viewer = make_user("auditor", Role.AUDITOR)
 
     with pytest.raises(PermissionDenied):
         alert_dismiss(alert=alert, user=viewer, reason_code=DismissalReason.FALSE_POSITIVE)
@@ -177,12 +188,12 @@ def test_case_open_from_dismissed_alert_raises(employee: Employee, hr_user: Any)
 
 @pytest.mark.django_db
 def test_case_open_without_permission_raises(employee: Employee) -> None:
-    viewer = make_user("viewer", permissions=("cases.view_case",))
+    viewer = make_user("auditor", Role.AUDITOR)
 
     with pytest.raises(PermissionDenied) as raised:
         case_open_from_alert(alert=make_alert(employee), user=viewer)
 
-    assert str(raised.value) == "你没有执行此操作的权限（cases.add_case）。"
+    assert str(raised.value) == "您没有处理个案的权限。"
     assert not Case.objects.exists()
 
 
@@ -200,3 +211,89 @@ def test_case_assign_records_before_and_after(employee: Employee, hr_user: Any) 
     assert event.before == {"assignee_id": first_assignee.pk}
     assert event.after == {"assignee_id": second_assignee.pk}
     assert event.note == "李休假，改由王负责"
+
+
+@pytest.mark.django_db
+def test_case_open_employee_out_of_scope_raises_not_found(employee: Employee) -> None:
+    other_department = DepartmentFactory(name="财务部")
+    specialist = make_user("hr-scoped", Role.HR_SPECIALIST, departments=(other_department,))
+    alert = make_alert(employee)
+
+    with pytest.raises(NotFound) as raised:
+        case_open_from_alert(alert=alert, user=specialist)
+
+    assert str(raised.value) == "员工不存在，或不在您的数据范围内。"
+    assert not Case.objects.exists()
+
+
+@pytest.mark.django_db
+def test_alert_dismiss_employee_out_of_scope_changes_nothing(employee: Employee) -> None:
+    other_department = DepartmentFactory(name="财务部")
+    specialist = make_user("hr-scoped", Role.HR_SPECIALIST, departments=(other_department,))
+    alert = make_alert(employee)
+
+    with pytest.raises(NotFound):
+        alert_dismiss(alert=alert, user=specialist, reason_code=DismissalReason.FALSE_POSITIVE)
+
+    alert.refresh_from_db()
+    assert alert.status == Alert.Status.OPEN
+    assert not AlertDismissal.objects.exists()
+
+
+@pytest.mark.django_db
+def test_case_open_in_scope_specialist_succeeds(employee: Employee) -> None:
+    specialist = make_user("hr-scoped", Role.HR_SPECIALIST, departments=(employee.department,))
+
+    case = case_open_from_alert(alert=make_alert(employee), user=specialist)
+
+    assert case_get_for_user(case_id=case.pk, user=specialist) == case
+
+
+@pytest.mark.django_db
+def test_case_get_for_user_out_of_scope_raises_not_found(employee: Employee, hr_user: Any) -> None:
+    case = case_open_from_alert(alert=make_alert(employee), user=hr_user)
+    specialist = make_user(
+        "hr-scoped", Role.HR_SPECIALIST, departments=(DepartmentFactory(name="财务部"),)
+    )
+
+    with pytest.raises(NotFound) as raised:
+        case_get_for_user(case_id=case.pk, user=specialist)
+
+    assert str(raised.value) == f"案件 {case.pk} 不存在，或不在您的数据范围内。"
+
+
+@pytest.mark.django_db
+def test_case_assign_to_user_without_case_role_raises(employee: Employee, hr_user: Any) -> None:
+    case = case_open_from_alert(alert=make_alert(employee), user=hr_user)
+    auditor = make_user("auditor", Role.AUDITOR)
+
+    with pytest.raises(ValidationFailed) as raised:
+        case_assign(case=case, user=hr_user, assignee=auditor)
+
+    assert str(raised.value) == (
+        "用户 auditor 不能处理该员工的个案：账号已停用、没有个案权限，或员工不在其数据范围内。"
+    )
+    case.refresh_from_db()
+    assert case.assignee is None
+
+
+@pytest.mark.django_db
+def test_case_changes_are_in_audit_log(employee: Employee, hr_user: Any) -> None:
+    alert = make_alert(employee)
+    case = case_open_from_alert(alert=alert, user=hr_user)
+    case_transition(case=case, user=hr_user, to_state=CaseState.IN_PROGRESS, note="开始处理")
+
+    entries = list(
+        AuditEntry.objects.filter(target_type="case", target_id=str(case.pk))
+        .order_by("seq")
+        .values_list("action", "actor_id", "before", "after")
+    )
+
+    assert entries[0][:2] == ("case.opened", hr_user.pk)
+    assert entries[1] == (
+        "case.state_changed",
+        hr_user.pk,
+        {"state": "new"},
+        {"state": "in_progress"},
+    )
+    assert audit_verify().intact

@@ -198,3 +198,27 @@ def test_employees_import_changed_row_sets_update_time(tmp_path: Path) -> None:
     import_file(kind="employees", path=second, file_name=second.name)
 
     assert Employee.objects.get().updated_at.year >= 2026
+
+
+def test_import_concurrent_write_rejects_whole_file(
+    roster: None, payroll_file: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    manager = PayrollRecord._default_manager
+    real_bulk_create = manager.bulk_create
+
+    def bulk_create_after_another_import(objs, *args, **kwargs):
+        # Another import stores E0002's March pay between this chunk's look-up and insert.
+        employee = Employee.objects.get(employee_no="E0002")
+        PayrollRecord.objects.create(employee=employee, month=objs[0].month, gross_pay=1, net_pay=1)
+        return real_bulk_create(objs, *args, **kwargs)
+
+    monkeypatch.setattr(manager, "bulk_create", bulk_create_after_another_import)
+
+    report = import_file(kind="payroll", path=payroll_file, file_name=payroll_file.name)
+
+    assert report.status == ImportBatch.Status.REJECTED
+    assert [issue.message for issue in report.issues] == [
+        "另一个导入同时写入了相同的记录，本次导入没有写入任何数据。请稍后重新导入。"
+    ]
+    assert PayrollRecord.objects.count() == 0
+    assert ImportBatch.objects.get().status == ImportBatch.Status.REJECTED

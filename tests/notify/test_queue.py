@@ -24,8 +24,10 @@ from hrguard.notify.services import (
     notifications_collect_due,
 )
 from hrguard.people.models import Employee
+from hrguard.privacy.roles import Role
 from hrguard.risk.models import Alert, AlertLevel
 from tests.cases.builders import make_alert, make_user
+from tests.factories import DepartmentFactory
 
 
 def _closed_port() -> int:
@@ -43,7 +45,7 @@ def test_backoff_delay_doubles_up_to_six_hours() -> None:
 @pytest.mark.django_db
 def test_alert_notify_medium_alert_reaches_inbox_once(employee: Employee, hr_user: Any) -> None:
     alert = make_alert(employee, level=AlertLevel.MEDIUM, indicators=("loan_platforms",))
-    make_user("no-permission", permissions=())
+    make_user("auditor", Role.AUDITOR)
 
     first = alert_notify(alert=alert)
     second = alert_notify(alert=alert)
@@ -218,7 +220,7 @@ def test_channel_create_bad_url_raises_without_echoing_it() -> None:
 
 @pytest.mark.django_db
 def test_collect_due_reminds_step_owner_once(employee: Employee, hr_user: Any) -> None:
-    owner = make_user("hr-li", permissions=())
+    owner = make_user("hr-li")
     case = case_open_from_alert(alert=make_alert(employee, level=AlertLevel.WATCH), user=hr_user)
     plan_step_add(
         case=case,
@@ -255,3 +257,16 @@ def test_send_due_command_queues_unannounced_alert_and_sends(
     )
     assert len(mail.outbox) == 1
     assert Notification.objects.filter(recipient=hr_user).count() == 1
+
+
+@pytest.mark.django_db
+def test_alert_notify_inbox_only_for_users_with_employee_in_scope(employee: Employee) -> None:
+    in_scope = make_user("hr-in", Role.HR_SPECIALIST, departments=(employee.department,))
+    make_user("hr-out", Role.HR_SPECIALIST, departments=(DepartmentFactory(name="财务部"),))
+    make_user("privacy-officer", Role.PRIVACY_OFFICER)
+
+    alert_notify(alert=make_alert(employee, level=AlertLevel.HIGH))
+
+    assert list(Notification.objects.values_list("recipient__username", flat=True)) == [
+        in_scope.username
+    ]

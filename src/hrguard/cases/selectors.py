@@ -20,32 +20,55 @@ from hrguard.cases.playbooks import ANY_INDICATOR, SuggestedStep
 from hrguard.cases.states import CaseState
 from hrguard.core.errors import NotFound, PermissionDenied
 from hrguard.people.models import Employee
+from hrguard.privacy.roles import Action, can
+from hrguard.privacy.scopes import employees_visible_to
 
 # A directory entry older than this is not offered for referral until someone
 # checks that the contact still works.
 LEGAL_AID_MAX_AGE_DAYS = 365
 
 
-def require_permission(user: Any, permission: str) -> None:
-    """Raise PermissionDenied unless the user has the Django permission."""
-    if not user.has_perm(permission):
-        raise PermissionDenied(
-            gettext("你没有执行此操作的权限（%(permission)s）。"), permission=permission
-        )
+def require_case_access(user: Any, employee: Employee) -> None:
+    """Raise unless the user may handle cases and the employee is in the user's data scope.
+
+    An employee outside the scope is reported as not found, so the check does
+    not disclose that the employee has an alert or a case.
+    """
+    if not can(user, Action.MANAGE_CASES):
+        raise PermissionDenied(gettext("您没有处理个案的权限。"))
+    if not employees_visible_to(user).filter(pk=employee.pk).exists():
+        raise NotFound(gettext("员工不存在，或不在您的数据范围内。"))
+
+
+def user_can_handle(user: Any, employee: Employee) -> bool:
+    """Return whether the user may handle cases of this employee (for assignees and owners)."""
+    return (
+        user.is_active
+        and can(user, Action.MANAGE_CASES)
+        and employees_visible_to(user).filter(pk=employee.pk).exists()
+    )
 
 
 def case_get_for_user(*, case_id: int, user: Any) -> Case:
-    # TODO: limit HR专员 to the cases of their own departments once data scopes exist.
-    require_permission(user, "cases.view_case")
-    try:
-        return Case.objects.select_related("employee", "alert", "assignee").get(pk=case_id)
-    except Case.DoesNotExist:
-        raise NotFound(gettext("案件 %(case_id)s 不存在。"), case_id=case_id) from None
+    """Return a case the user may handle; raise NotFound when missing or out of scope."""
+    if not can(user, Action.MANAGE_CASES):
+        raise PermissionDenied(gettext("您没有处理个案的权限。"))
+    case = (
+        Case.objects.select_related("employee", "alert", "assignee")
+        .filter(pk=case_id, employee__in=employees_visible_to(user))
+        .first()
+    )
+    if case is None:
+        raise NotFound(gettext("案件 %(case_id)s 不存在，或不在您的数据范围内。"), case_id=case_id)
+    return case
 
 
 def case_list_for_user(*, user: Any, open_only: bool = True) -> QuerySet[Case]:
-    require_permission(user, "cases.view_case")
-    cases = Case.objects.select_related("employee", "assignee")
+    if not can(user, Action.MANAGE_CASES):
+        return Case.objects.none()
+    cases = Case.objects.select_related("employee", "assignee").filter(
+        employee__in=employees_visible_to(user)
+    )
     if open_only:
         cases = cases.exclude(state=CaseState.CLOSED)
     return cases.order_by("due_date", "-opened_at")

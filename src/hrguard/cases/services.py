@@ -27,12 +27,14 @@ from hrguard.cases.selectors import (
     LEGAL_AID_MAX_AGE_DAYS,
     case_open_for_employee,
     family_contact_consent_in_force,
-    require_permission,
+    require_case_access,
+    user_can_handle,
 )
 from hrguard.cases.states import NOTE_REQUIRED, CaseState, is_allowed, is_reopen
 from hrguard.cases.validators import validate_no_debt_discipline
 from hrguard.core.errors import HrguardError, ValidationFailed
 from hrguard.people.models import Employee
+from hrguard.privacy.audit import audit_record
 from hrguard.risk.models import Alert
 
 logger = logging.getLogger(__name__)
@@ -51,9 +53,21 @@ def _event_add(
     after: dict[str, Any] | None = None,
     note: str = "",
 ) -> CaseEvent:
-    return CaseEvent.objects.create(
+    """Append the case event and its audit-log entry; call inside the change's transaction."""
+    event = CaseEvent.objects.create(
         case=case, actor=actor, kind=kind, before=before or {}, after=after or {}, note=note
     )
+    # The audit entry carries ids and states only: notes are case content,
+    # which auditors do not see by default.
+    audit_record(
+        actor=actor,
+        action=f"case.{kind}",
+        target_type="case",
+        target_id=str(case.pk),
+        before=before,
+        after=after,
+    )
+    return event
 
 
 def _raise_open_case_exists(employee: Employee, existing: Case) -> None:
@@ -66,7 +80,7 @@ def _raise_open_case_exists(employee: Employee, existing: Case) -> None:
 
 def alert_dismiss(*, alert: Alert, user: Any, reason_code: str, note: str = "") -> AlertDismissal:
     """Dismiss an open alert with a fixed reason code, recording who and when."""
-    require_permission(user, "cases.dismiss_alert")
+    require_case_access(user, alert.employee)
     if reason_code not in DismissalReason.values:
         raise ValidationFailed(
             gettext("排除原因“%(reason)s”无效，请从列表中选择。"), reason=reason_code
@@ -96,6 +110,14 @@ def alert_dismiss(*, alert: Alert, user: Any, reason_code: str, note: str = "") 
         )
         alert.status = Alert.Status.DISMISSED
         alert.save(update_fields=["status", "updated_at"])
+        audit_record(
+            actor=user,
+            action="alert.dismiss",
+            target_type="alert",
+            target_id=str(alert.pk),
+            before={"status": Alert.Status.OPEN},
+            after={"status": alert.status, "reason_code": reason_code},
+        )
 
     logger.info(
         "alert dismissed",
@@ -112,7 +134,9 @@ def case_open_from_alert(
     due_date: datetime.date | None = None,
 ) -> Case:
     """Open a case for the alert's employee; the alert stays open and linked to it."""
-    require_permission(user, "cases.add_case")
+    require_case_access(user, alert.employee)
+    if assignee is not None:
+        _check_handler(assignee, alert.employee)
 
     with transaction.atomic():
         alert = Alert.objects.select_for_update().select_related("employee").get(pk=alert.pk)
@@ -163,7 +187,7 @@ def case_open_from_alert(
 
 def case_transition(*, case: Case, user: Any, to_state: str, note: str = "") -> Case:
     """Move a case to another state if the transition table allows it."""
-    require_permission(user, "cases.change_case")
+    require_case_access(user, case.employee)
     note = note.strip()
     validate_no_debt_discipline(note)
 
@@ -223,14 +247,10 @@ def _close_source_alert(case: Case) -> None:
 
 
 def case_assign(*, case: Case, user: Any, assignee: Any, note: str = "") -> Case:
-    require_permission(user, "cases.change_case")
+    require_case_access(user, case.employee)
     note = note.strip()
     validate_no_debt_discipline(note)
-    if not assignee.is_active:
-        raise ValidationFailed(
-            gettext("用户 %(username)s 已停用，不能指派为负责人。"),
-            username=assignee.get_username(),
-        )
+    _check_handler(assignee, case.employee)
 
     with transaction.atomic():
         case = Case.objects.select_for_update().get(pk=case.pk)
@@ -253,7 +273,7 @@ def case_assign(*, case: Case, user: Any, assignee: Any, note: str = "") -> Case
 def case_set_due_date(
     *, case: Case, user: Any, due_date: datetime.date | None, note: str = ""
 ) -> Case:
-    require_permission(user, "cases.change_case")
+    require_case_access(user, case.employee)
     note = note.strip()
     validate_no_debt_discipline(note)
 
@@ -275,13 +295,24 @@ def case_set_due_date(
 
 
 def case_note_add(*, case: Case, user: Any, note: str) -> CaseEvent:
-    require_permission(user, "cases.change_case")
+    require_case_access(user, case.employee)
     note = note.strip()
     if not note:
         raise ValidationFailed(gettext("备注不能为空。"))
     validate_no_debt_discipline(note)
     with transaction.atomic():
         return _event_add(case=case, actor=user, kind=CaseEvent.Kind.NOTE_ADDED, note=note)
+
+
+def _check_handler(handler: Any, employee: Employee) -> None:
+    if not user_can_handle(handler, employee):
+        raise ValidationFailed(
+            gettext(
+                "用户 %(username)s 不能处理该员工的个案：账号已停用、没有个案权限，"
+                "或员工不在其数据范围内。"
+            ),
+            username=handler.get_username(),
+        )
 
 
 def _require_open(case: Case) -> None:
@@ -300,7 +331,7 @@ def family_contact_consent_record(
     *, employee: Employee, user: Any, relation: str, given_on: datetime.date, how_recorded: str
 ) -> FamilyContactConsent:
     """Record that the employee agreed HR may contact the named family member."""
-    require_permission(user, "cases.change_case")
+    require_case_access(user, employee)
     relation = relation.strip()
     how_recorded = how_recorded.strip()
     if not relation:
@@ -308,13 +339,21 @@ def family_contact_consent_record(
     if not how_recorded:
         raise ValidationFailed(gettext("请说明员工以何种方式同意，例如“书面签字”。"))
 
-    consent = FamilyContactConsent.objects.create(
-        employee=employee,
-        relation=relation,
-        given_on=given_on,
-        how_recorded=how_recorded,
-        recorded_by=user,
-    )
+    with transaction.atomic():
+        consent = FamilyContactConsent.objects.create(
+            employee=employee,
+            relation=relation,
+            given_on=given_on,
+            how_recorded=how_recorded,
+            recorded_by=user,
+        )
+        audit_record(
+            actor=user,
+            action="family_contact_consent.record",
+            target_type="employee",
+            target_id=employee.employee_no,
+            after={"consent_id": consent.pk, "given_on": given_on.isoformat()},
+        )
     logger.info("family contact consent recorded", extra={"employee_no": employee.employee_no})
     return consent
 
@@ -323,10 +362,17 @@ def family_contact_consent_withdraw(
     *, consent: FamilyContactConsent, user: Any, withdrawn_on: datetime.date
 ) -> FamilyContactConsent:
     """Record the withdrawal; planned family-contact steps relying on it are cancelled."""
-    require_permission(user, "cases.change_case")
+    require_case_access(user, consent.employee)
     with transaction.atomic():
         consent.withdrawn_on = withdrawn_on
         consent.save(update_fields=["withdrawn_on"])
+        audit_record(
+            actor=user,
+            action="family_contact_consent.withdraw",
+            target_type="employee",
+            target_id=consent.employee.employee_no,
+            after={"consent_id": consent.pk, "withdrawn_on": withdrawn_on.isoformat()},
+        )
         planned = InterventionStep.objects.select_related("case").filter(
             family_contact_consent=consent, status=InterventionStep.Status.PLANNED
         )
@@ -352,7 +398,8 @@ def plan_step_add(
     today: datetime.date | None = None,
 ) -> InterventionStep:
     """Add the step a person chose to the case's intervention plan."""
-    require_permission(user, "cases.change_case")
+    require_case_access(user, case.employee)
+    _check_handler(owner, case.employee)
     today = today or timezone.localdate()
     note = note.strip()
     if kind not in InterventionKind.values:
@@ -427,7 +474,7 @@ def plan_step_record_result(
     *, step: InterventionStep, user: Any, status: str, result: str
 ) -> InterventionStep:
     """Record what came of a planned step: done, declined by the employee or cancelled."""
-    require_permission(user, "cases.change_case")
+    require_case_access(user, step.case.employee)
     result = result.strip()
     if status not in InterventionStep.Status.values or status == InterventionStep.Status.PLANNED:
         raise ValidationFailed(gettext("步骤结果状态“%(status)s”无效。"), status=status)

@@ -8,12 +8,12 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from hrguard.ingest.base import ImportReport, RowIssue
 from hrguard.ingest.kinds import importer_class_for
-from hrguard.ingest.kinds.base import Cells, IssueCollector, WriteCounts
+from hrguard.ingest.kinds.base import Cells, Importer, IssueCollector, WriteCounts
 from hrguard.ingest.models import ImportBatch
 from hrguard.ingest.selectors import batch_rejected_rows_xlsx
 from hrguard.people.models import Employee
@@ -36,9 +36,10 @@ def import_file(
 ) -> ImportReport:
     """Validate and import one file of `kind`, recording the attempt as an ImportBatch.
 
-    Nothing is written unless the whole file is valid; then every row is written in one
+    Nothing is written unless the whole file is valid. Then every row is written in one
     transaction and the original is kept under HRGUARD_HOME/imports/. A dry run only
-    validates and counts. Every attempt is written to the audit log. Raises ValidationFailed for an unknown kind.
+    validates and counts. Every attempt is written to the audit log. Raises
+    ValidationFailed for an unknown kind.
     """
     importer_class = importer_class_for(kind)
     sha256, size = _file_digest(path)
@@ -52,36 +53,35 @@ def import_file(
     if not issues.total:
         importer.validate(issues)
 
-    batch = ImportBatch(
-        kind=kind,
-        file_name=file_name[:255],
-        sha256=sha256,
-        size=size,
-        employee=employee,
-        created_by=user if getattr(user, "is_authenticated", False) else None,
-    )
-    counts = WriteCounts()
-    with transaction.atomic():
-        if issues.total:
-            batch.status = ImportBatch.Status.DRY_RUN if dry_run else ImportBatch.Status.REJECTED
-        elif dry_run:
-            batch.status = ImportBatch.Status.DRY_RUN
-            counts = importer.write(batch=None, apply=False)
-        else:
-            batch.status = ImportBatch.Status.COMMITTED
-            batch.save()
-            counts = importer.write(batch=batch, apply=True)
-            batch.stored_path = _store_original(path, sha256=sha256, file_name=file_name)
+    def new_batch() -> ImportBatch:
+        return ImportBatch(
+            kind=kind,
+            file_name=file_name[:255],
+            sha256=sha256,
+            size=size,
+            employee=employee,
+            created_by=user if getattr(user, "is_authenticated", False) else None,
+        )
 
-        batch.layout = importer.layout[:50]
-        batch.rows_total = importer.rows_total
-        batch.rows_created = counts.created
-        batch.rows_updated = counts.updated
-        batch.rows_unchanged = counts.unchanged
-        batch.rows_rejected = issues.rejected_rows
-        batch.errors = [_issue_json(issue, cells) for issue, cells in issues.kept]
-        batch.save()
-        _audit_batch(batch, user=user)
+    batch = new_batch()
+    try:
+        with transaction.atomic():
+            counts = _write_or_count(importer, batch, issues=issues, dry_run=dry_run, path=path)
+            _finish_batch(batch, importer, issues, counts, user=user)
+    except IntegrityError:
+        # Pass 1 saw no conflict, so another import wrote the same keys in the meantime.
+        logger.warning("import of %s hit a concurrent write; rejected", kind, exc_info=True)
+        issues.add(
+            RowIssue(
+                message=_(
+                    "另一个导入同时写入了相同的记录，本次导入没有写入任何数据。请稍后重新导入。"
+                )
+            )
+        )
+        batch, counts = new_batch(), WriteCounts()
+        with transaction.atomic():
+            batch.status = ImportBatch.Status.REJECTED
+            _finish_batch(batch, importer, issues, counts, user=user)
 
     report = ImportReport(
         kind=kind,
@@ -113,6 +113,45 @@ def import_file(
         issues.total,
     )
     return report
+
+
+def _write_or_count(
+    importer: Importer, batch: ImportBatch, *, issues: IssueCollector, dry_run: bool, path: Path
+) -> WriteCounts:
+    """Set the batch status and run pass 2: write the rows, count them, or neither."""
+    if issues.total:
+        batch.status = ImportBatch.Status.DRY_RUN if dry_run else ImportBatch.Status.REJECTED
+        return WriteCounts()
+    if dry_run:
+        batch.status = ImportBatch.Status.DRY_RUN
+        return importer.write(batch=None, apply=False)
+
+    batch.status = ImportBatch.Status.COMMITTED
+    batch.save()
+    counts = importer.write(batch=batch, apply=True)
+    batch.stored_path = _store_original(path, sha256=batch.sha256, file_name=batch.file_name)
+    return counts
+
+
+def _finish_batch(
+    batch: ImportBatch,
+    importer: Importer,
+    issues: IssueCollector,
+    counts: WriteCounts,
+    *,
+    user: Any,
+) -> None:
+    batch.layout = importer.layout[:50]
+    batch.rows_total = importer.rows_total
+    batch.rows_created = counts.created
+    batch.rows_updated = counts.updated
+    batch.rows_unchanged = counts.unchanged
+    batch.rows_rejected = issues.rejected_rows
+    # TODO: purge the row values kept here with the retention schedule of the batch's data
+    # category; until then they stay as long as the batch.
+    batch.errors = [_issue_json(issue, cells) for issue, cells in issues.kept]
+    batch.save()
+    _audit_batch(batch, user=user)
 
 
 def batch_rejected_rows_export(*, batch: ImportBatch, user: Any) -> bytes:

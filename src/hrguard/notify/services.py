@@ -16,7 +16,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
 from django.db import IntegrityError, transaction
-from django.db.models import Q, QuerySet
+from django.db.models import Q
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext
@@ -26,6 +26,9 @@ from hrguard.cases.selectors import steps_due
 from hrguard.core.errors import ValidationFailed
 from hrguard.notify import channels
 from hrguard.notify.models import Channel, ChannelKind, Delivery, Notification
+from hrguard.people.models import Employee
+from hrguard.privacy.roles import PERMISSION_APP_LABEL, Action
+from hrguard.privacy.scopes import employees_visible_to
 from hrguard.risk.models import LEVEL_ORDER, Alert, AlertLevel
 
 logger = logging.getLogger(__name__)
@@ -72,15 +75,23 @@ def backoff_delay(attempts: int) -> datetime.timedelta:
     return datetime.timedelta(seconds=min(seconds, BACKOFF_MAX_SECONDS))
 
 
-def _users_with_permission(codename: str, app_label: str) -> QuerySet[Any]:
-    user_model = get_user_model()
+def alert_recipients(employee: Employee) -> list[Any]:
+    """Return the active users who may view alerts and have the employee in their data scope."""
     permission = Permission.objects.filter(
-        codename=codename, content_type__app_label=app_label
+        codename=Action.VIEW_ALERTS.value, content_type__app_label=PERMISSION_APP_LABEL
     ).first()
-    holders = Q(is_superuser=True)
-    if permission is not None:
-        holders |= Q(user_permissions=permission) | Q(groups__permissions=permission)
-    return user_model.objects.filter(holders, is_active=True).distinct()
+    if permission is None:
+        return []
+    candidates = (
+        get_user_model()
+        .objects.filter(Q(user_permissions=permission) | Q(groups__permissions=permission))
+        .filter(is_active=True)
+        .distinct()
+        .order_by("pk")
+    )
+    return [
+        user for user in candidates if employees_visible_to(user).filter(pk=employee.pk).exists()
+    ]
 
 
 def notification_create(
@@ -150,7 +161,7 @@ def alert_notify(*, alert: Alert) -> int:
 
     queued = 0
     if _level_reaches(alert.level, inbox_min_level()):
-        for user in _users_with_permission("view_alert", "risk"):
+        for user in alert_recipients(employee):
             created = notification_create(
                 recipient=user, title=title, body="\n".join(lines), link=link, dedupe_key=dedupe_key
             )
@@ -175,9 +186,9 @@ def step_due_notify(*, step: InterventionStep) -> int:
     message = channels.Message(title=title, lines=lines, link=link)
 
     queued = 0
-    recipients = {step.owner_id: step.owner}
-    if case.assignee_id is not None:
-        recipients[case.assignee_id] = case.assignee
+    recipients: dict[int, Any] = {step.owner_id: step.owner}
+    if case.assignee is not None:
+        recipients[case.assignee.pk] = case.assignee
     for user in recipients.values():
         created = notification_create(
             recipient=user, title=title, body="\n".join(lines), link=link, dedupe_key=dedupe_key
