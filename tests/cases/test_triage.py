@@ -214,7 +214,7 @@ def test_case_assign_records_before_and_after(employee: Employee, hr_user: Any) 
 
 
 @pytest.mark.django_db
-def test_case_open_employee_out_of_scope_raises_not_found(employee: Employee) -> None:
+def test_case_open_out_of_scope_raises(employee: Employee) -> None:
     other_department = DepartmentFactory(name="财务部")
     specialist = make_user("hr-scoped", Role.HR_SPECIALIST, departments=(other_department,))
     alert = make_alert(employee)
@@ -250,7 +250,7 @@ def test_case_open_in_scope_specialist_succeeds(employee: Employee) -> None:
 
 
 @pytest.mark.django_db
-def test_case_get_for_user_out_of_scope_raises_not_found(employee: Employee, hr_user: Any) -> None:
+def test_case_get_out_of_scope_raises(employee: Employee, hr_user: Any) -> None:
     case = case_open_from_alert(alert=make_alert(employee), user=hr_user)
     specialist = make_user(
         "hr-scoped", Role.HR_SPECIALIST, departments=(DepartmentFactory(name="财务部"),)

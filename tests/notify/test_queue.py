@@ -260,7 +260,7 @@ def test_send_due_command_queues_unannounced_alert_and_sends(
 
 
 @pytest.mark.django_db
-def test_alert_notify_inbox_only_for_users_with_employee_in_scope(employee: Employee) -> None:
+def test_alert_notify_inbox_respects_scope(employee: Employee) -> None:
     in_scope = make_user("hr-in", Role.HR_SPECIALIST, departments=(employee.department,))
     make_user("hr-out", Role.HR_SPECIALIST, departments=(DepartmentFactory(name="财务部"),))
     make_user("privacy-officer", Role.PRIVACY_OFFICER)
