@@ -202,3 +202,46 @@ def test_import_committed_batch_stores_original_by_hash(
     assert batch.stored_path == f"imports/{batch.sha256}.csv"
     assert (hrguard_home / batch.stored_path).read_bytes() == path.read_bytes()
     assert LeaveRecord.objects.get().batch == batch
+
+
+def test_employees_import_gb18030_only_name_is_read(tmp_path: Path) -> None:
+    # 䶮 (U+4DAE) is in GB18030 but not in GBK, so only a GB18030 decoder reads it.
+    path = tmp_path / "花名册.csv"
+    path.write_bytes("工号,姓名,部门,状态\r\nE0101,刘䶮,财务部,在职\r\n".encode("gb18030"))
+
+    report = import_file(kind="employees", path=path, file_name=path.name)
+
+    assert report.issues == []
+    assert Employee.objects.get().name == "刘䶮"
+
+
+def test_employees_import_excel_serial_hire_date_is_converted(tmp_path: Path) -> None:
+    path = write_file(
+        tmp_path / "花名册",
+        [
+            ["工号", "姓名", "部门", "入职日期", "状态"],
+            ["E0101", "王五", "财务部", "45108", "在职"],
+        ],
+        "utf-8",
+    )
+
+    report = import_file(kind="employees", path=path, file_name=path.name)
+
+    assert report.issues == []
+    assert Employee.objects.get().hire_date == datetime.date(2023, 7, 1)
+
+
+def test_employees_import_xlsx_date_cell_is_read(tmp_path: Path) -> None:
+    path = write_file(
+        tmp_path / "花名册",
+        [
+            ["工号", "姓名", "部门", "入职日期", "状态"],
+            ["E0101", "王五", "财务部", datetime.date(2023, 7, 1), "在职"],
+        ],
+        "xlsx",
+    )
+
+    report = import_file(kind="employees", path=path, file_name=path.name)
+
+    assert report.issues == []
+    assert Employee.objects.get().hire_date == datetime.date(2023, 7, 1)
