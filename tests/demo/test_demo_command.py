@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 from django.contrib.auth import authenticate
-from django.core.management import call_command
+from django.core.management import call_command, load_command_class
 from django.core.management.base import CommandError
 
 from hrguard.demo import generate_company
@@ -168,3 +168,14 @@ def test_hrguard_demo_full_company_then_serve(tmp_path: Path) -> None:
     finally:
         server.terminate()
         server.wait(timeout=10)
+
+
+@pytest.mark.parametrize("name", ["demo", "serve"])
+def test_command_help_renders(name: str) -> None:
+    command = load_command_class("hrguard.demo", name)
+
+    text = command.create_parser("hrguard", name).format_help()
+
+    assert "--home HOME" in text
+    assert "--port PORT" in text
+    assert "127.0.0.1" in text

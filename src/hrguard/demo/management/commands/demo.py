@@ -9,7 +9,6 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
@@ -35,7 +34,7 @@ from hrguard.risk.models import AlertLevel
 
 
 class Command(BaseCommand):
-    help = gettext_lazy(  # type: ignore[assignment]
+    help = _(
         "生成一家虚构的演示公司，导入并扫描其数据，创建 HR 经理登录，"
         "然后在 127.0.0.1 上启动网页界面。可重复运行。"
     )

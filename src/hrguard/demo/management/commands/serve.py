@@ -8,7 +8,6 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 DEFAULT_PORT = 8000
 # Only this machine can connect: the demo and single-user installs need no more,
@@ -38,7 +37,7 @@ def check_home_option(requested: Path | None, *, command: str) -> None:
 
 
 class Command(BaseCommand):
-    help = gettext_lazy("在 127.0.0.1 上启动网页界面，按 Ctrl-C 停止。")  # type: ignore[assignment]
+    help = _("在 127.0.0.1 上启动网页界面，按 Ctrl-C 停止。")
 
     def add_arguments(self, parser: ArgumentParser) -> None:
         add_home_argument(parser)
