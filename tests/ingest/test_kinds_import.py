@@ -245,3 +245,27 @@ def test_employees_import_xlsx_date_cell_is_read(tmp_path: Path) -> None:
 
     assert report.issues == []
     assert Employee.objects.get().hire_date == datetime.date(2023, 7, 1)
+
+
+@pytest.mark.parametrize(
+    ("file_format", "layout"),
+    [
+        ("utf-8", "csv-utf-8"),
+        ("utf-8-sig", "csv-utf-8-sig"),
+        ("gbk", "csv-gb18030"),
+        ("xlsx", "xlsx"),
+    ],
+)
+def test_template_import_reports_file_format_as_layout(
+    roster: None, tmp_path: Path, file_format: str, layout: str
+) -> None:
+    path = write_file(
+        tmp_path / "授权",
+        [["工号", "数据类别", "同意日期"], ["E0001", "支付记录", "2026-03-01"]],
+        file_format,
+    )
+
+    report = import_file(kind="consents", path=path, file_name=path.name)
+
+    assert report.layout == layout
+    assert ImportBatch.objects.get().layout == layout

@@ -344,7 +344,7 @@ class TemplateImporter(Importer, Generic[RecordT]):
         }
 
     def validate(self, issues: IssueCollector) -> None:
-        self.layout = "template"
+        self.layout = self._file_format()
         ledger = KeyLedger()
         try:
             for ctx in self._iter_contexts(issues):
@@ -379,6 +379,18 @@ class TemplateImporter(Importer, Generic[RecordT]):
         if chunk:
             counts.add(self.write_chunk(chunk, batch=batch, apply=apply))
         return counts
+
+    def _file_format(self) -> str:
+        """Return the layout shown for a template file: xlsx, xls or csv with its encoding."""
+        with self.path.open("rb") as stream:
+            file_format = readers.sniff_format(stream.read(len(readers.XLS_MAGIC)))
+        if file_format != "text":
+            return file_format
+        try:
+            return f"csv-{readers.detect_encoding(self.path, file_name=self.file_name)}"
+        except readers.UnreadableFile:
+            # Pass 1 reports the same problem as a file-level issue.
+            return "csv"
 
     def _iter_contexts(self, issues: IssueCollector) -> Iterator[RowContext]:
         """Yield each non-blank data row; a file-level problem goes to `issues` and ends the file."""
