@@ -24,13 +24,17 @@ from hrguard.cases.services import (
     case_transition,
     family_contact_consent_record,
     family_contact_consent_withdraw,
+    legal_aid_provider_save,
     plan_step_add,
     plan_step_record_result,
+    playbook_entry_update,
 )
 from hrguard.cases.states import CaseState
-from hrguard.core.errors import ValidationFailed
+from hrguard.core.errors import PermissionDenied, ValidationFailed
 from hrguard.people.models import Employee
-from tests.cases.builders import make_alert
+from hrguard.privacy.models import AuditEntry
+from hrguard.privacy.roles import Role
+from tests.cases.builders import make_alert, make_user
 
 TODAY = datetime.date(2026, 12, 4)
 
@@ -429,3 +433,61 @@ def test_alert_dismiss_debt_as_grounds_rejected(employee: Employee, hr_user: Any
     assert raised.value.code == "debt_as_discipline_ground"
     alert.refresh_from_db()
     assert alert.status == "open"
+
+
+@pytest.mark.django_db
+def test_playbook_entry_update_by_manager_is_audited(hr_user: Any) -> None:
+    entry = PlaybookEntry.objects.get(indicator_code="*", kind="interview")
+
+    playbook_entry_update(
+        entry=entry, user=hr_user, guidance="由 HRBP 在一周内约谈。", due_in_days=5
+    )
+
+    entry.refresh_from_db()
+    assert (entry.guidance, entry.due_in_days) == ("由 HRBP 在一周内约谈。", 5)
+    audit = AuditEntry.objects.get(action="playbook.update")
+    assert (audit.before, audit.after) == (
+        {"due_in_days": 3, "active": True},
+        {"due_in_days": 5, "active": True},
+    )
+
+
+@pytest.mark.django_db
+def test_playbook_entry_update_by_specialist_raises(employee: Employee) -> None:
+    specialist = make_user("hr-scoped", Role.HR_SPECIALIST, departments=(employee.department,))
+    entry = PlaybookEntry.objects.get(indicator_code="*", kind="interview")
+
+    with pytest.raises(PermissionDenied) as raised:
+        playbook_entry_update(entry=entry, user=specialist, guidance="改写", due_in_days=1)
+
+    assert str(raised.value) == "只有有权批准干预措施的用户可以修改干预预案。"
+    entry.refresh_from_db()
+    assert entry.due_in_days == 3
+
+
+@pytest.mark.django_db
+def test_legal_aid_provider_save_then_reverify(hr_user: Any) -> None:
+    provider = legal_aid_provider_save(
+        user=hr_user,
+        name="某市法律援助中心",
+        contact="12348",
+        scope="劳动争议、民间借贷",
+        last_verified_on=datetime.date(2025, 1, 10),
+    )
+
+    updated = legal_aid_provider_save(
+        user=hr_user,
+        provider=provider,
+        name="某市法律援助中心",
+        contact="12348",
+        scope="劳动争议、民间借贷",
+        last_verified_on=TODAY,
+    )
+
+    assert updated.pk == provider.pk
+    assert LegalAidProvider.objects.get().last_verified_on == TODAY
+    assert list(
+        AuditEntry.objects.filter(target_type="legal_aid_provider")
+        .order_by("seq")
+        .values_list("action", flat=True)
+    ) == ["legal_aid_provider.create", "legal_aid_provider.update"]

@@ -12,8 +12,9 @@ from django.db import connection, transaction
 
 from hrguard.cases.models import InterventionKind
 from hrguard.cases.services import case_open_from_alert, plan_step_add
-from hrguard.core.errors import ValidationFailed
+from hrguard.core.errors import NotFound, ValidationFailed
 from hrguard.notify.models import ChannelKind, Delivery, Notification
+from hrguard.notify.selectors import notification_unread_count, notifications_for_user
 from hrguard.notify.services import (
     MAX_ATTEMPTS,
     alert_notify,
@@ -21,7 +22,9 @@ from hrguard.notify.services import (
     channel_create,
     deliveries_requeue_failed,
     deliveries_send_due,
+    notification_mark_read,
     notifications_collect_due,
+    step_due_notify,
 )
 from hrguard.people.models import Employee
 from hrguard.privacy.roles import Role
@@ -270,3 +273,41 @@ def test_alert_notify_inbox_respects_scope(employee: Employee) -> None:
     assert list(Notification.objects.values_list("recipient__username", flat=True)) == [
         in_scope.username
     ]
+
+
+@pytest.mark.django_db
+def test_step_reminder_to_group_leaves_out_step_kind(employee: Employee, hr_user: Any) -> None:
+    channel_create(kind=ChannelKind.EMAIL, name="HR 邮箱", email_to=["hr@example.com"])
+    case = case_open_from_alert(alert=make_alert(employee, level=AlertLevel.WATCH), user=hr_user)
+    step = plan_step_add(
+        case=case,
+        user=hr_user,
+        kind=InterventionKind.DEBT_NEGOTIATION,
+        owner=hr_user,
+        due_date=datetime.date(2026, 12, 4),
+        today=datetime.date(2026, 12, 1),
+    )
+
+    step_due_notify(step=step)
+
+    payload = Delivery.objects.get().payload
+    assert payload["body"] == (
+        f"员工：{employee.pseudonym}\n期限：2026-12-04\n\nhttp://127.0.0.1:8000/cases/{case.pk}/"
+    )
+    assert "协商" not in Notification.objects.get().title
+    assert "协助与出借方协商" in Notification.objects.get().body
+
+
+@pytest.mark.django_db
+def test_notification_mark_read_other_users_raises(employee: Employee, hr_user: Any) -> None:
+    alert_notify(alert=make_alert(employee))
+    notification = Notification.objects.get(recipient=hr_user)
+    other = make_user("hr-other")
+
+    with pytest.raises(NotFound):
+        notification_mark_read(notification=notification, user=other)
+    marked = notification_mark_read(notification=notification, user=hr_user)
+
+    assert marked.read_at is not None
+    assert notification_unread_count(user=hr_user) == 0
+    assert list(notifications_for_user(user=hr_user)) == [marked]

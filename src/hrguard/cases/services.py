@@ -22,6 +22,7 @@ from hrguard.cases.models import (
     InterventionKind,
     InterventionStep,
     LegalAidProvider,
+    PlaybookEntry,
 )
 from hrguard.cases.selectors import (
     LEGAL_AID_MAX_AGE_DAYS,
@@ -32,9 +33,10 @@ from hrguard.cases.selectors import (
 )
 from hrguard.cases.states import NOTE_REQUIRED, CaseState, is_allowed, is_reopen
 from hrguard.cases.validators import validate_no_debt_discipline
-from hrguard.core.errors import HrguardError, ValidationFailed
+from hrguard.core.errors import HrguardError, PermissionDenied, ValidationFailed
 from hrguard.people.models import Employee
 from hrguard.privacy.audit import audit_record
+from hrguard.privacy.roles import Action, can
 from hrguard.risk.models import Alert
 
 logger = logging.getLogger(__name__)
@@ -507,3 +509,82 @@ def _step_result_set(*, step: InterventionStep, user: Any, status: str, result: 
         after={"step_id": step.pk, "status": status},
         note=result,
     )
+
+
+def playbook_entry_update(
+    *,
+    entry: PlaybookEntry,
+    user: Any,
+    guidance: str,
+    record_template: str = "",
+    due_in_days: int,
+    active: bool = True,
+) -> PlaybookEntry:
+    """Change the suggestion HR gives for one indicator and intervention kind."""
+    if not can(user, Action.APPROVE_INTERVENTIONS):
+        raise PermissionDenied(gettext("只有有权批准干预措施的用户可以修改干预预案。"))
+    guidance = guidance.strip()
+    if not guidance:
+        raise ValidationFailed(gettext("操作指引不能为空。"))
+    if not 0 <= due_in_days <= 365:
+        raise ValidationFailed(
+            gettext("建议期限应在 0 到 365 天之间，而不是 %(days)s 天。"), days=due_in_days
+        )
+    validate_no_debt_discipline(guidance)
+    validate_no_debt_discipline(record_template)
+
+    with transaction.atomic():
+        before = {"due_in_days": entry.due_in_days, "active": entry.active}
+        entry.guidance = guidance
+        entry.record_template = record_template.strip()
+        entry.due_in_days = due_in_days
+        entry.active = active
+        entry.save()
+        audit_record(
+            actor=user,
+            action="playbook.update",
+            target_type="playbook_entry",
+            target_id=str(entry.pk),
+            before=before,
+            after={"due_in_days": due_in_days, "active": active},
+        )
+    return entry
+
+
+def legal_aid_provider_save(
+    *,
+    user: Any,
+    name: str,
+    contact: str,
+    scope: str,
+    last_verified_on: datetime.date,
+    region: str = "",
+    active: bool = True,
+    provider: LegalAidProvider | None = None,
+) -> LegalAidProvider:
+    """Add a legal-aid provider to the directory, or update one after checking its details."""
+    if not can(user, Action.MANAGE_CASES):
+        raise PermissionDenied(gettext("您没有处理个案的权限。"))
+    name, contact, scope = name.strip(), contact.strip(), scope.strip()
+    if not (name and contact and scope):
+        raise ValidationFailed(gettext("请填写法律援助机构的名称、联系方式和服务范围。"))
+    if last_verified_on > timezone.localdate():
+        raise ValidationFailed(
+            gettext("核实日期 %(day)s 晚于今天。"), day=last_verified_on.isoformat()
+        )
+
+    with transaction.atomic():
+        provider = provider or LegalAidProvider()
+        created = provider.pk is None
+        provider.name, provider.contact, provider.scope = name, contact, scope
+        provider.region, provider.active = region.strip(), active
+        provider.last_verified_on = last_verified_on
+        provider.save()
+        audit_record(
+            actor=user,
+            action="legal_aid_provider.create" if created else "legal_aid_provider.update",
+            target_type="legal_aid_provider",
+            target_id=str(provider.pk),
+            after={"last_verified_on": last_verified_on.isoformat(), "active": active},
+        )
+    return provider

@@ -23,7 +23,7 @@ from django.utils.translation import gettext
 
 from hrguard.cases.models import Case, InterventionKind, InterventionStep
 from hrguard.cases.selectors import steps_due
-from hrguard.core.errors import ValidationFailed
+from hrguard.core.errors import NotFound, ValidationFailed
 from hrguard.notify import channels
 from hrguard.notify.models import Channel, ChannelKind, Delivery, Notification
 from hrguard.people.models import Employee
@@ -115,7 +115,9 @@ def notification_create(
 
 def notification_mark_read(*, notification: Notification, user: Any) -> Notification:
     if notification.recipient_id != user.pk:
-        return notification
+        raise NotFound(
+            gettext("通知 %(notification_id)s 不存在。"), notification_id=notification.pk
+        )
     if notification.read_at is None:
         notification.read_at = timezone.now()
         notification.save(update_fields=["read_at"])
@@ -178,12 +180,13 @@ def step_due_notify(*, step: InterventionStep) -> int:
     dedupe_key = f"step-due:{step.pk}"
     link = absolute_url(case_path(case.pk))
     title = gettext("人事风控：干预步骤到期")
-    lines = (
-        gettext("员工：%(pseudonym)s") % {"pseudonym": case.employee.pseudonym},
-        gettext("步骤：%(kind)s") % {"kind": InterventionKind(step.kind).label},
-        gettext("期限：%(due_date)s") % {"due_date": step.due_date.isoformat()},
-    )
-    message = channels.Message(title=title, lines=lines, link=link)
+    pseudonym_line = gettext("员工：%(pseudonym)s") % {"pseudonym": case.employee.pseudonym}
+    due_line = gettext("期限：%(due_date)s") % {"due_date": step.due_date.isoformat()}
+    kind_line = gettext("步骤：%(kind)s") % {"kind": InterventionKind(step.kind).label}
+    lines = (pseudonym_line, kind_line, due_line)
+    # Group chats get no step kind, because "协助与出借方协商" beside a pseudonym
+    # would reveal the employee's debts to everyone in the group.
+    message = channels.Message(title=title, lines=(pseudonym_line, due_line), link=link)
 
     queued = 0
     recipients: dict[int, Any] = {step.owner_id: step.owner}
