@@ -26,6 +26,7 @@ from hrguard.notify.services import (
     notifications_collect_due,
     step_due_notify,
 )
+from hrguard.notify.tasks import send_due_deliveries
 from hrguard.people.models import Employee
 from hrguard.privacy.roles import Role
 from hrguard.risk.models import Alert, AlertLevel
@@ -247,19 +248,33 @@ def test_collect_due_reminds_step_owner_once(employee: Employee, hr_user: Any) -
 
 @pytest.mark.django_db
 def test_send_due_command_queues_unannounced_alert_and_sends(
-    employee: Employee, hr_user: Any
+    employee: Employee, hr_user: Any, django_capture_on_commit_callbacks: Any
 ) -> None:
     channel_create(kind=ChannelKind.EMAIL, name="HR 邮箱", email_to=["hr@example.com"])
     make_alert(employee, level=AlertLevel.HIGH)
     output = io.StringIO()
 
-    call_command("notify", "send-due", stdout=output)
+    with django_capture_on_commit_callbacks() as callbacks:
+        call_command("notify", "send-due", stdout=output)
 
     assert output.getvalue() == (
         "新排队 2 条，重新排队 0 条，发送成功 1 条，发送失败 0 条（其中 0 条已停止重试）。\n"
     )
     assert len(mail.outbox) == 1
     assert Notification.objects.filter(recipient=hr_user).count() == 1
+    # The command sends the queue itself, so nothing waits for a commit.
+    assert callbacks == []
+
+
+@pytest.mark.django_db
+def test_celery_task_runs_same_send_in_process(employee: Employee, hr_user: Any) -> None:
+    channel_create(kind=ChannelKind.EMAIL, name="HR 邮箱", email_to=["hr@example.com"])
+    alert_notify(alert=make_alert(employee, level=AlertLevel.HIGH), send_now=False)
+
+    sent = send_due_deliveries.apply().get()
+
+    assert sent == 1
+    assert Delivery.objects.get().status == Delivery.Status.SENT
 
 
 @pytest.mark.django_db

@@ -124,7 +124,9 @@ def notification_mark_read(*, notification: Notification, user: Any) -> Notifica
     return notification
 
 
-def _queue(*, channel: Channel, message: channels.Message, dedupe_key: str) -> Delivery | None:
+def _queue(
+    *, channel: Channel, message: channels.Message, dedupe_key: str, send_now: bool
+) -> Delivery | None:
     if Delivery.objects.filter(channel=channel, dedupe_key=dedupe_key).exists():
         return None
     try:
@@ -137,15 +139,18 @@ def _queue(*, channel: Channel, message: channels.Message, dedupe_key: str) -> D
             )
     except IntegrityError:
         return None
-    transaction.on_commit(lambda: deliveries_dispatch(delivery_ids=[delivery.pk]))
+    if send_now:
+        transaction.on_commit(lambda: deliveries_dispatch(delivery_ids=[delivery.pk]))
     return delivery
 
 
-def alert_notify(*, alert: Alert) -> int:
+def alert_notify(*, alert: Alert, send_now: bool = True) -> int:
     """Notify about an alert once per level it reaches; return the number of messages queued.
 
-    The risk scan calls this after creating or raising an alert; the
-    send-due command also calls it for alerts the scan did not announce.
+    Call it after creating an alert or raising its level. `hrguard notify
+    send-due` also calls it for every open alert, so an alert nobody announced
+    is announced on the next run. With `send_now` the deliveries are sent after
+    commit; without, they wait for the next queue drain.
     """
     employee = alert.employee
     level_label = AlertLevel(alert.level).label
@@ -170,11 +175,14 @@ def alert_notify(*, alert: Alert) -> int:
             queued += created is not None
     for channel in Channel.objects.filter(enabled=True):
         if _level_reaches(alert.level, channel.min_level):
-            queued += _queue(channel=channel, message=message, dedupe_key=dedupe_key) is not None
+            queued += (
+                _queue(channel=channel, message=message, dedupe_key=dedupe_key, send_now=send_now)
+                is not None
+            )
     return queued
 
 
-def step_due_notify(*, step: InterventionStep) -> int:
+def step_due_notify(*, step: InterventionStep, send_now: bool = True) -> int:
     """Remind the step's owner (and the case's assignee) that a planned step is due."""
     case = step.case
     dedupe_key = f"step-due:{step.pk}"
@@ -198,7 +206,10 @@ def step_due_notify(*, step: InterventionStep) -> int:
         )
         queued += created is not None
     for channel in Channel.objects.filter(enabled=True, send_step_reminders=True):
-        queued += _queue(channel=channel, message=message, dedupe_key=dedupe_key) is not None
+        queued += (
+            _queue(channel=channel, message=message, dedupe_key=dedupe_key, send_now=send_now)
+            is not None
+        )
     return queued
 
 
@@ -216,7 +227,10 @@ def case_assigned_notify(*, case: Case) -> Notification | None:
 
 
 def notifications_collect_due(*, today: datetime.date | None = None) -> int:
-    """Queue what is due but not yet announced: open alerts at a notified level, due steps."""
+    """Queue what is due but not yet announced: open alerts at a notified level, due steps.
+
+    The deliveries are left for `deliveries_send_due`, which the caller runs next.
+    """
     today = today or timezone.localdate()
     levels = [
         inbox_min_level(),
@@ -231,9 +245,9 @@ def notifications_collect_due(*, today: datetime.date | None = None) -> int:
             status=Alert.Status.OPEN, level__in=notified_levels
         ).select_related("employee")
         for alert in alerts:
-            queued += alert_notify(alert=alert)
+            queued += alert_notify(alert=alert, send_now=False)
         for step in steps_due(day=today).select_related("case__assignee"):
-            queued += step_due_notify(step=step)
+            queued += step_due_notify(step=step, send_now=False)
     return queued
 
 
