@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from hrguard.core.errors import ValidationFailed
 from hrguard.ingest.kinds.base import Importer, TemplateImporter
+from hrguard.ingest.models import ImportKind
 
 _REGISTRY: dict[str, type[Importer]] = {}
 _loaded = False
@@ -37,9 +38,13 @@ def _load_kind_modules() -> None:
 
 
 def importer_classes() -> dict[str, type[Importer]]:
-    """Return every registered importer class by kind."""
+    """Return every registered importer class by kind, in the order of ImportKind."""
     _load_kind_modules()
-    return dict(_REGISTRY)
+    order = {kind: position for position, kind in enumerate(ImportKind.values)}
+    return {
+        kind: _REGISTRY[kind]
+        for kind in sorted(_REGISTRY, key=lambda kind: order.get(kind, len(order)))
+    }
 
 
 def template_importer_classes() -> dict[str, type[TemplateImporter]]:

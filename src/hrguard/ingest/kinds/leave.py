@@ -88,7 +88,7 @@ class LeaveImporter(TemplateImporter[LeaveRow]):
         try:
             days = values.parse_amount(value, allow_negative=True)
         except values.ValueProblem:
-            ctx.problem("时长(天)", _("时长不是数字，请填写天数，例如 1 或 0.5。"))
+            ctx.problem("时长(天)", _("时长必须是最多两位小数的天数，例如 1、0.5 或 0.25。"))
             return None
         if days < 0 or days > MAX_DAYS:
             ctx.problem("时长(天)", _("时长必须在 0 到 366 天之间。"))
