@@ -3,7 +3,7 @@
 An import runs in two streaming passes over the file. Pass 1 (`Importer.validate`)
 parses every row and records every problem without writing. Only when it found none,
 pass 2 (`Importer.write`) parses the file again and writes it in chunks inside the
-caller's transaction. Neither pass holds the file's rows in a Python list: the natural
+caller's transaction. Neither pass keeps the file's rows in a Python list. The natural
 keys needed for the in-file duplicate check go to a temporary SQLite file.
 """
 
