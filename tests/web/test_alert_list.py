@@ -136,3 +136,16 @@ def test_alert_list_links_each_row_to_its_detail(hr_client: Client, make_alert: 
     text = hr_client.get(URL).content.decode()
 
     assert f'href="{reverse("web:alert_detail", args=[alert.pk])}"' in text
+
+
+def test_alert_list_orders_highest_level_first(hr_client: Client, make_alert: AlertMaker) -> None:
+    watch = make_alert(EmployeeFactory(), level=AlertLevel.WATCH)
+    high = make_alert(EmployeeFactory(), level=AlertLevel.HIGH)
+    medium = make_alert(EmployeeFactory(), level=AlertLevel.MEDIUM)
+    newer_watch = make_alert(EmployeeFactory(), level=AlertLevel.WATCH)
+
+    response = hr_client.get(URL)
+
+    assert pseudonyms(response) == [
+        alert.employee.pseudonym for alert in [high, medium, newer_watch, watch]
+    ]

@@ -122,7 +122,7 @@ def test_dashboard_department_chart_stacks_levels(
 
     option = hr_client.get(reverse("web:dashboard")).context["department_chart"]
 
-    assert option["xAxis"]["data"] == ["销售部", "财务部"]
+    assert option["yAxis"]["data"] == ["销售部", "财务部"]
     assert [series["name"] for series in option["series"]] == ["关注", "中风险", "高风险"]
     assert [series["data"] for series in option["series"]] == [[1, 0], [0, 1], [1, 0]]
 
@@ -186,4 +186,4 @@ def test_dashboard_counts_only_alerts_in_scope(client: Client, make_alert: Alert
     response = client.get(reverse("web:dashboard"))
 
     assert response.context["open_total"] == 1
-    assert response.context["department_chart"]["xAxis"]["data"] == ["销售部"]
+    assert response.context["department_chart"]["yAxis"]["data"] == ["销售部"]

@@ -7,7 +7,7 @@ from decimal import Decimal
 from django.contrib.auth.models import AnonymousUser
 from django.contrib.auth.models import User as AuthUser
 from django.db import transaction
-from django.db.models import Count, QuerySet, Sum
+from django.db.models import Case, Count, QuerySet, Sum, Value, When
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext
@@ -20,7 +20,7 @@ from hrguard.privacy.audit import audit_record
 from hrguard.privacy.models import Consent, DataCategory
 from hrguard.privacy.roles import Action, can
 from hrguard.privacy.scopes import employees_visible_to
-from hrguard.risk.models import Alert, AlertLevel, IndicatorResult, ScanRun
+from hrguard.risk.models import LEVEL_ORDER, Alert, AlertLevel, IndicatorResult, ScanRun
 
 User = AuthUser | AnonymousUser
 
@@ -79,7 +79,7 @@ def alert_list_for_user(
     department_id: int | None = None,
     indicator: str | None = None,
 ) -> QuerySet[Alert]:
-    """Return the alerts the user may see, newest change first, narrowed by the given filters."""
+    """Return the alerts the user may see, highest level and newest change first, filtered."""
     alerts = _alerts_visible_to(user).filter(status=status)
     if level:
         alerts = alerts.filter(level=level)
@@ -90,7 +90,11 @@ def alert_list_for_user(
         # lookup. So match the quoted code in the stored text: the quotes keep
         # one snake_case code from matching inside another.
         alerts = alerts.filter(indicators__icontains=f'"{indicator}"')
-    return alerts.order_by("-updated_at", "-pk")
+    level_rank = Case(
+        *(When(level=level, then=Value(rank)) for level, rank in LEVEL_ORDER.items()),
+        default=Value(0),
+    )
+    return alerts.order_by(level_rank.desc(), "-updated_at", "-pk")
 
 
 def alert_get_for_user(*, alert_id: int, user: User) -> Alert:

@@ -35,23 +35,39 @@ def _base_option() -> Option:
 
 
 def department_bar_option(rows: list[DepartmentAlertCounts]) -> Option:
-    """Return bars per department, stacked by alert level."""
+    """Return horizontal bars per department, stacked by alert level, the most alerts on top.
+
+    Horizontal bars keep every department name readable, where a vertical
+    axis drops labels that would overlap.
+    """
     option = _base_option()
+    option["tooltip"] = {"trigger": "axis", "axisPointer": {"type": "shadow"}}
     option["legend"] = {"top": 0}
-    option["xAxis"] = {"type": "category", "data": [row.department for row in rows]}
-    option["yAxis"] = {"type": "value", "minInterval": 1}
+    option["grid"] = {**option["grid"], "left": 16}
+    option["xAxis"] = {"type": "value", "minInterval": 1}
+    option["yAxis"] = {
+        "type": "category",
+        "inverse": True,
+        "axisLabel": {"interval": 0},
+        "data": [row.department for row in rows],
+    }
     option["series"] = [
         {
             "type": "bar",
             "name": level.label,
             "stack": "level",
-            "barMaxWidth": 48,
+            "barMaxWidth": 22,
             "itemStyle": {"color": LEVEL_COLOURS[level]},
             "data": [row.by_level[level] for row in rows],
         }
         for level in LEVELS_ASCENDING
     ]
     return option
+
+
+def department_chart_height(rows: list[DepartmentAlertCounts]) -> int:
+    """Return a chart height in pixels that gives each department bar room for its label."""
+    return max(300, 32 * len(rows) + 90)
 
 
 def scan_trend_option(scans: list[ScanRun]) -> Option:

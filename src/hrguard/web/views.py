@@ -68,6 +68,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "open_total": sum(by_level.values()),
         "latest_scan": selectors.scan_latest(),
         "department_chart": charts.department_bar_option(by_department) if by_department else None,
+        "department_chart_height": charts.department_chart_height(by_department),
         "trend_chart": charts.scan_trend_option(scans) if scans else None,
     }
     return render(request, "web/dashboard.html", context)
