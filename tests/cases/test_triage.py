@@ -6,7 +6,7 @@ import pytest
 from django.db import IntegrityError, transaction
 
 from hrguard.cases.models import AlertDismissal, Case, CaseEvent, DismissalReason
-from hrguard.cases.selectors import case_get_for_user
+from hrguard.cases.selectors import case_get_for_user, case_list_for_user
 from hrguard.cases.services import (
     CaseConflict,
     alert_dismiss,
@@ -23,7 +23,7 @@ from hrguard.privacy.models import AuditEntry
 from hrguard.privacy.roles import Role
 from hrguard.risk.models import Alert
 from tests.cases.builders import make_alert, make_user
-from tests.factories import DepartmentFactory
+from tests.factories import DepartmentFactory, EmployeeFactory
 
 
 def test_dismissal_reasons_have_fixed_codes_and_labels() -> None:
@@ -297,3 +297,18 @@ def test_case_changes_are_in_audit_log(employee: Employee, hr_user: Any) -> None
         {"state": "in_progress"},
     )
     assert audit_verify().intact
+
+
+@pytest.mark.django_db
+def test_case_list_for_user_open_cases_in_scope(employee: Employee, hr_user: Any) -> None:
+    open_case = case_open_from_alert(alert=make_alert(employee), user=hr_user)
+    other = EmployeeFactory(employee_no="E3003", department=DepartmentFactory(name="财务部"))
+    closed_case = case_open_from_alert(alert=make_alert(other), user=hr_user)
+    case_transition(case=closed_case, user=hr_user, to_state=CaseState.CLOSED, note="误报")
+    specialist = make_user("hr-scoped", Role.HR_SPECIALIST, departments=(employee.department,))
+    auditor = make_user("auditor", Role.AUDITOR)
+
+    assert list(case_list_for_user(user=hr_user)) == [open_case]
+    assert set(case_list_for_user(user=hr_user, open_only=False)) == {open_case, closed_case}
+    assert list(case_list_for_user(user=specialist, open_only=False)) == [open_case]
+    assert list(case_list_for_user(user=auditor)) == []

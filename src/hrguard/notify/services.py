@@ -148,8 +148,8 @@ def alert_notify(*, alert: Alert, send_now: bool = True) -> int:
     """Notify about an alert once per level it reaches; return the number of messages queued.
 
     Call it after creating an alert or raising its level. `hrguard notify
-    send-due` also calls it for every open alert, so an alert nobody announced
-    is announced on the next run. With `send_now` the deliveries are sent after
+    send-due` also calls it for every open alert, so an alert that was not
+    announced yet is announced on the next run. With `send_now` the deliveries are sent after
     commit; without, they wait for the next queue drain.
     """
     employee = alert.employee
