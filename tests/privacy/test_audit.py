@@ -115,6 +115,20 @@ def test_audit_record_personal_data_raises(before: dict, message: str) -> None:
     assert AuditEntry.objects.count() == 0
 
 
+def test_audit_record_hex_digest_with_digit_run_accepted() -> None:
+    digest = "ab13812345678cd" + "0" * 49
+
+    entry = audit_record(
+        actor=None,
+        action="evidence.attach",
+        target_type="evidence",
+        target_id="9",
+        after={"sha256": digest, "bundle": "E0042-13812345678X"},
+    )
+
+    assert entry.after == {"sha256": digest, "bundle": "E0042-13812345678X"}
+
+
 def test_audit_record_reason_with_phone_raises() -> None:
     with pytest.raises(ValidationFailed) as caught:
         audit_record(

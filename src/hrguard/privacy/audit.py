@@ -54,8 +54,9 @@ PERSONAL_KEYS = frozenset(
         "text",
     }
 )
-_MOBILE_NUMBER = re.compile(r"(?<!\d)1[3-9]\d{9}(?!\d)")
-_ID_NUMBER = re.compile(r"(?<!\d)\d{17}[\dXx](?![\dXx])")
+# Bounded by non-alphanumerics, so digit runs inside hex digests or codes do not match.
+_MOBILE_NUMBER = re.compile(r"(?<![0-9A-Za-z])1[3-9]\d{9}(?![0-9A-Za-z])")
+_ID_NUMBER = re.compile(r"(?<![0-9A-Za-z])\d{17}[\dXx](?![0-9A-Za-z])")
 
 
 def audit_record(
