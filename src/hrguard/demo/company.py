@@ -57,6 +57,8 @@ class Role(StrEnum):
     ONE_OFF_PURCHASE = "one_off_purchase"
     MATERNITY_LEAVE = "maternity_leave"
     SAVER = "saver"
+    # NOTE: the import rejects these two employees' bills, because it checks the consent
+    # on the import day, so the demo never reaches the scan's own consent check.
     SPENDER_WITHOUT_CONSENT = "spender_without_consent"
     SPENDER_CONSENT_WITHDRAWN = "spender_consent_withdrawn"
 
