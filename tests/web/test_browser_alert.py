@@ -51,6 +51,22 @@ def build_company() -> Employee:
     return spender
 
 
+def click_department_bar(page: Page, *, index: int) -> None:
+    """Click the dashboard's n-th department bar at value 0.5, inside its first stacked segment."""
+    chart = page.locator('[data-chart="department-chart"]')
+    expect(chart).to_have_attribute("data-chart-rendered", "1")
+    x, y = page.evaluate(
+        """([selector, index]) => {
+            const chart = echarts.getInstanceByDom(document.querySelector(selector));
+            return chart.convertToPixel({seriesIndex: 0}, [0.5, index]);
+        }""",
+        ['[data-chart="department-chart"]', index],
+    )
+    box = chart.bounding_box()
+    assert box is not None
+    page.mouse.click(box["x"] + x, box["y"] + y)
+
+
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
 def test_browser_alert_evidence_visible_after_login(
@@ -64,9 +80,10 @@ def test_browser_alert_evidence_visible_after_login(
 
     # When
     browser_log_in(page, base_url=live_server.url, username="hr.zhang", password=PASSWORD)
-    page.get_by_role("link", name="预警列表").click()
-    page.get_by_label("部门").select_option(label="销售部")
-    expect(page).to_have_url(re.compile(r"department=\d+"))
+    click_department_bar(page, index=0)
+    expect(page).to_have_url(f"{live_server.url}/alerts/?department={employee.department_id}")
+    page.get_by_label("级别").select_option(label="关注")
+    expect(page).to_have_url(re.compile(r"level=watch"))
     expect(page.locator("form.filters")).to_have_count(1)
     row = page.get_by_role("row").filter(has_text=employee.pseudonym)
     expect(row).to_contain_text("销售部")

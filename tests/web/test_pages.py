@@ -115,12 +115,19 @@ def test_dashboard_counts_open_alerts_by_level(hr_client: Client, make_alert: Al
 def test_dashboard_department_chart_stacks_levels(
     hr_client: Client, make_alert: AlertMaker
 ) -> None:
-    make_alert(EmployeeFactory(department=DepartmentFactory(name="财务部")), level="medium")
+    finance = DepartmentFactory(name="财务部")
+    make_alert(EmployeeFactory(department=finance), level="medium")
     sales = DepartmentFactory(name="销售部")
     make_alert(EmployeeFactory(department=sales), level="high")
     make_alert(EmployeeFactory(department=sales), level="watch")
 
-    option = hr_client.get(reverse("web:dashboard")).context["department_chart"]
+    response = hr_client.get(reverse("web:dashboard"))
+
+    assert response.context["department_links"] == [
+        f"/alerts/?department={sales.pk}",
+        f"/alerts/?department={finance.pk}",
+    ]
+    option = response.context["department_chart"]
 
     assert option["yAxis"]["data"] == ["销售部", "财务部"]
     assert [series["name"] for series in option["series"]] == ["关注", "中风险", "高风险"]

@@ -29,6 +29,7 @@ LEVELS_ASCENDING = (AlertLevel.WATCH, AlertLevel.MEDIUM, AlertLevel.HIGH)
 
 @dataclass(frozen=True)
 class DepartmentAlertCounts:
+    department_id: int
     department: str
     by_level: dict[str, int]
 
@@ -174,18 +175,17 @@ def open_alert_counts_by_department(*, user: User) -> list[DepartmentAlertCounts
     rows = (
         _alerts_visible_to(user)
         .filter(status=Alert.Status.OPEN)
-        .values("employee__department__name", "level")
+        .values("employee__department_id", "employee__department__name", "level")
         .annotate(count=Count("pk"))
         .order_by()
     )
-    by_department: dict[str, dict[str, int]] = {}
+    by_department: dict[tuple[int, str], dict[str, int]] = {}
     for row in rows:
-        counts = by_department.setdefault(
-            row["employee__department__name"], {str(level): 0 for level in LEVELS_ASCENDING}
-        )
+        key = (row["employee__department_id"], row["employee__department__name"])
+        counts = by_department.setdefault(key, {str(level): 0 for level in LEVELS_ASCENDING})
         counts[row["level"]] = row["count"]
-    ordered = sorted(by_department.items(), key=lambda item: (-sum(item[1].values()), item[0]))
-    return [DepartmentAlertCounts(name, counts) for name, counts in ordered]
+    ordered = sorted(by_department.items(), key=lambda item: (-sum(item[1].values()), item[0][1]))
+    return [DepartmentAlertCounts(pk, name, counts) for (pk, name), counts in ordered]
 
 
 def scan_latest() -> ScanRun | None:

@@ -13,6 +13,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext
@@ -62,6 +63,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     by_level = selectors.open_alert_counts_by_level(user=request.user)
     by_department = selectors.open_alert_counts_by_department(user=request.user)
     scans = selectors.scan_trend()
+    alert_list_url = reverse("web:alert_list")
 
     context = {
         "by_level": [(level, by_level[level]) for level in reversed(selectors.LEVELS_ASCENDING)],
@@ -69,6 +71,10 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "latest_scan": selectors.scan_latest(),
         "department_chart": charts.department_bar_option(by_department) if by_department else None,
         "department_chart_height": charts.department_chart_height(by_department),
+        # Clicking a department's bar opens the alert list filtered to it.
+        "department_links": [
+            f"{alert_list_url}?department={row.department_id}" for row in by_department
+        ],
         "trend_chart": charts.scan_trend_option(scans) if scans else None,
     }
     return render(request, "web/dashboard.html", context)

@@ -17,10 +17,26 @@
         element.dataset.chartRendered = "1";
       });
       chart.setOption(JSON.parse(source.textContent));
+      bindLinks(chart, element);
       element.dataset.chartReady = "1";
       window.addEventListener("resize", function () {
         chart.resize();
       });
+    });
+  }
+
+  // With data-chart-links="ID", clicking the n-th category opens the n-th URL in <script id="ID">.
+  function bindLinks(chart, element) {
+    var source = element.dataset.chartLinks && document.getElementById(element.dataset.chartLinks);
+    if (!source) {
+      return;
+    }
+    var links = JSON.parse(source.textContent);
+    element.style.cursor = "pointer";
+    chart.on("click", function (params) {
+      if (links[params.dataIndex]) {
+        window.location.assign(links[params.dataIndex]);
+      }
     });
   }
 
