@@ -26,10 +26,32 @@ def test_keyword_matcher_longest_match_wins() -> None:
     assert matcher.match("幸福彩虹蛋糕") == []
 
 
-def test_keyword_matcher_column_matches_each_row() -> None:
+def test_keyword_matcher_frame_matches_distinct_texts() -> None:
     catalogue = catalogue_load(CATALOGUE_DIR / "loan_platforms.toml", entry_table="platform")
     matcher = KeywordMatcher(catalogue)
+    texts = pl.Series(["蚂蚁借呗", "超市", "蚂蚁借呗", "ＷＥ分期乐和洋钱罐", None, "３６０　借条"])
 
-    names = matcher.match_column(pl.Series(["蚂蚁借呗", "超市", "蚂蚁借呗", "ＷＥ分期乐和洋钱罐"]))
+    pairs = sorted(matcher.match_frame(texts).rows())
 
-    assert names.to_list() == [["借呗"], [], ["借呗"], ["分期乐", "洋钱罐"]]
+    assert pairs == sorted(
+        [
+            ("ＷＥ分期乐和洋钱罐", "分期乐"),
+            ("ＷＥ分期乐和洋钱罐", "洋钱罐"),
+            ("蚂蚁借呗", "借呗"),
+            ("３６０　借条", "360借条"),
+        ]
+    )
+
+
+def test_keyword_matcher_screen_passes_compatibility_forms() -> None:
+    catalogue = catalogue_load(
+        CATALOGUE_DIR / "gambling_merchants.toml", entry_table="merchant_type"
+    )
+    matcher = KeywordMatcher(catalogue)
+    # U+FA84 is a CJK compatibility ideograph that NFKC turns into 彩, and
+    # Python's white-space test removes U+001C, so both texts name 体彩.
+    texts = pl.Series(["体\x1c彩", "普通商户", "体\ufa84"])
+
+    pairs = sorted(matcher.match_frame(texts).rows())
+
+    assert pairs == sorted([("体\x1c彩", "体育彩票"), ("体\ufa84", "体育彩票")])

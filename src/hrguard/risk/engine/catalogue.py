@@ -153,6 +153,7 @@ class KeywordMatcher:
         for pattern, value in patterns.items():
             self._automaton.add_word(pattern, value)
         self._automaton.make_automaton()
+        self._aliases = [pattern for pattern, (name, _) in patterns.items() if name is not None]
 
     def match(self, text: str) -> list[str]:
         """Return the names of the entries mentioned in `text`, in order of first mention."""
@@ -178,23 +179,47 @@ class KeywordMatcher:
                 names.append(name)
         return names
 
-    def match_column(self, texts: pl.Series) -> pl.Series:
-        """Return, for each text, the list of entry names it mentions.
+    def match_frame(self, texts: pl.Series) -> pl.DataFrame:
+        """Return one (text, name) row for each distinct text and each entry it mentions.
 
-        Each distinct text is matched once, because bills repeat the same
-        counterparty and description across many rows.
+        Bills repeat the same counterparty and description across many rows,
+        and almost no row names a catalogue entry. So each distinct text is
+        first screened in polars, and only texts that may contain an alias are
+        matched one by one in Python.
         """
-        distinct = texts.unique()
-        matches = pl.DataFrame(
-            {
-                "text": distinct,
-                "names": pl.Series(
-                    [self.match(text) for text in distinct.to_list()], dtype=pl.List(pl.String())
-                ),
-            }
+        distinct = texts.drop_nulls().unique()
+        candidates = distinct.filter(self._screen(distinct))
+        pairs = [(text, name) for text in candidates.to_list() for name in self.match(text)]
+        return pl.DataFrame(pairs, schema={"text": pl.String(), "name": pl.String()}, orient="row")
+
+    def _screen(self, texts: pl.Series) -> pl.Series:
+        """Return True for every text that text_normalise could turn into one containing an alias.
+
+        The screen folds full-width ASCII, case and white space as NFKC and
+        casefold do, and passes every text with another character that NFKC
+        changes, so it never drops a text that `match` would match.
+        """
+        folded = (
+            texts.str.replace_many(_FULL_WIDTH, _HALF_WIDTH)
+            .str.to_lowercase()
+            .str.replace_all(r"\s+", "")
         )
-        joined = texts.to_frame("text").join(matches, on="text", how="left", maintain_order="left")
-        return joined["names"]
+        return folded.str.contains_any(self._aliases) | texts.str.contains(_COMPATIBILITY_FORMS)
+
+
+# NFKC maps full-width ASCII (U+FF01–U+FF5E) to ASCII and the ideographic space to a space.
+_FULL_WIDTH = [chr(code) for code in range(0xFF01, 0xFF5F)] + ["\u3000"]
+_HALF_WIDTH = [chr(code - 0xFEE0) for code in range(0xFF01, 0xFF5F)] + [" "]
+# Other characters that NFKC, casefold or Python's white-space test change:
+# separators U+001C–U+001F, Latin and Greek letters beyond ASCII, general
+# punctuation, letterlike and enclosed forms, CJK radicals, enclosed CJK,
+# compatibility ideographs, ligatures, small and half-width forms,
+# mathematical letters and enclosed alphanumerics.
+_COMPATIBILITY_FORMS = (
+    "[\x1c-\x1f\u00a0-\u024f\u0370-\u03ff\u2000-\u2bff\u2e80-\u2fdf\u3200-\u33ff"
+    "\uf900-\ufaff\ufb00-\ufb4f\ufe10-\ufe6f\uff5f-\uffef\U0001d400-\U0001d7ff"
+    "\U0001f100-\U0001f1ff\U0002f800-\U0002fa1f]"
+)
 
 
 class CatalogueParams(Protocol):

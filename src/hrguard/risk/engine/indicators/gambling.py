@@ -53,10 +53,9 @@ def gambling_spend(inputs: ScanInput, period: Period, config: CatalogueConfig) -
         [pl.col(name).fill_null("") for name in ("category", "counterparty", "description")],
         separator=FIELD_SEPARATOR,
     )
-    matched = expenses.with_columns(
-        month_of("occurred_at"),
-        kinds=config.matcher.match_column(expenses.select(text.alias("text"))["text"]),
-    ).filter(pl.col("kinds").list.len() > 0)
+    expenses = expenses.with_columns(month_of("occurred_at"), text.alias("text"))
+    kinds = config.matcher.match_frame(expenses["text"]).group_by("text").agg(kinds=pl.col("name"))
+    matched = expenses.join(kinds, on="text", how="inner")
 
     merchants = (
         matched.group_by("employee_no", "counterparty")

@@ -40,14 +40,10 @@ def platform_rows(payments: pl.DataFrame, matcher: KeywordMatcher) -> pl.DataFra
     text = pl.concat_str(
         [pl.col("counterparty").fill_null(""), pl.col("description").fill_null("")],
         separator=FIELD_SEPARATOR,
-    )
-    texts = payments.select(text.alias("text"))["text"]
-    return (
-        payments.select("employee_no", month_of("occurred_at"))
-        .with_columns(platform=matcher.match_column(texts))
-        .explode("platform")
-        .drop_nulls("platform")
-    )
+    ).alias("text")
+    rows = payments.select("employee_no", month_of("occurred_at"), text)
+    matches = matcher.match_frame(rows["text"]).rename({"name": "platform"})
+    return rows.join(matches, on="text", how="inner").drop("text")
 
 
 @indicator(
