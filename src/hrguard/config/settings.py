@@ -116,7 +116,7 @@ else:
     DATABASES = {
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
-            "NAME": HRGUARD_HOME / "hrguard.sqlite3",
+            "NAME": str(HRGUARD_HOME / "hrguard.sqlite3"),
             # WAL lets the web server read while an import or scan writes.
             "OPTIONS": {"init_command": "PRAGMA journal_mode=WAL;", "timeout": 30},
         }
@@ -177,6 +177,6 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "loggers": {
-        "hrguard": {"handlers": ["console"], "level": os.environ.get("HRGUARD_LOG_LEVEL", "INFO")}
+        "hrguard": {"handlers": ["console"], "level": os.environ.get("HRGUARD_LOG_LEVEL", "WARNING")}
     },
 }
