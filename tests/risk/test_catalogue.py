@@ -1,8 +1,16 @@
 """Catalogue files and the Aho-Corasick keyword matcher."""
 
+import re
+
 import polars as pl
 
-from hrguard.risk.engine.catalogue import KeywordMatcher, catalogue_load
+from hrguard.risk.engine.catalogue import (
+    _COMPATIBILITY_FORMS,
+    _FULL_WIDTH,
+    KeywordMatcher,
+    catalogue_load,
+    text_normalise,
+)
 from hrguard.risk.engine.ruleset import CATALOGUE_DIR
 
 
@@ -55,3 +63,22 @@ def test_keyword_matcher_screen_passes_compatibility_forms() -> None:
     pairs = sorted(matcher.match_frame(texts).rows())
 
     assert pairs == sorted([("体\x1c彩", "体育彩票"), ("体\ufa84", "体育彩票")])
+
+
+def test_keyword_matcher_screen_covers_every_folded_code_point() -> None:
+    """Every character that folding turns into CJK, ASCII or white space passes the screen."""
+    screen = re.compile(_COMPATIBILITY_FORMS)
+    full_width = set(_FULL_WIDTH)
+    missed = []
+    for code in range(0x80, 0x30000):
+        character = chr(code)
+        folded = text_normalise(character)
+        if folded == character or character in full_width or character.isspace():
+            continue
+        reaches_alias_text = folded == "" or any(
+            "\u3400" <= part <= "\u9fff" or part.isascii() for part in folded
+        )
+        if reaches_alias_text and not screen.match(character):
+            missed.append(f"U+{code:04X}")
+
+    assert missed == []

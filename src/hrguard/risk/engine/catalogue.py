@@ -197,7 +197,8 @@ class KeywordMatcher:
 
         The screen folds full-width ASCII, case and white space as NFKC and
         casefold do, and passes every text with another character that NFKC
-        changes, so it never drops a text that `match` would match.
+        turns into a CJK character, ASCII or white space. So for aliases made
+        of those it never drops a text that `match` would match.
         """
         folded = (
             texts.str.replace_many(_FULL_WIDTH, _HALF_WIDTH)
@@ -210,15 +211,18 @@ class KeywordMatcher:
 # NFKC maps full-width ASCII (U+FF01–U+FF5E) to ASCII and the ideographic space to a space.
 _FULL_WIDTH = [chr(code) for code in range(0xFF01, 0xFF5F)] + ["\u3000"]
 _HALF_WIDTH = [chr(code - 0xFEE0) for code in range(0xFF01, 0xFF5F)] + [" "]
-# Other characters that NFKC, casefold or Python's white-space test change:
-# separators U+001C–U+001F, Latin and Greek letters beyond ASCII, general
-# punctuation, letterlike and enclosed forms, CJK radicals, enclosed CJK,
-# compatibility ideographs, ligatures, small and half-width forms,
-# mathematical letters and enclosed alphanumerics.
+# Other characters that NFKC, casefold or Python's white-space test turn into
+# CJK, ASCII or white space: separators U+001C–U+001F, Latin, Greek and
+# modifier letters, punctuation, letterlike and enclosed forms, CJK radicals,
+# kanbun, enclosed CJK, compatibility ideographs, presentation forms, small and
+# half-width forms, mathematical letters and enclosed alphanumerics. A test
+# checks every code point up to U+2FFFF against this list.
 _COMPATIBILITY_FORMS = (
-    "[\x1c-\x1f\u00a0-\u024f\u0370-\u03ff\u2000-\u2bff\u2e80-\u2fdf\u3200-\u33ff"
-    "\uf900-\ufaff\ufb00-\ufb4f\ufe10-\ufe6f\uff5f-\uffef\U0001d400-\U0001d7ff"
-    "\U0001f100-\U0001f1ff\U0002f800-\U0002fa1f]"
+    "[\x1c-\x1f\u00a0-\u02ff\u0370-\u03ff\u1d2c-\u1dbf\u1e96-\u1e9e\u1fbd-\u1ffe"
+    "\u2000-\u2bff\u2c7c-\u2c7d\u2e80-\u2fdf\u3038-\u303a\u309b-\u309c\u3190-\u319f"
+    "\u3200-\u33ff\ua7f2-\ua7f4\uf900-\ufaff\ufb00-\ufdff\ufe10-\ufe6f\ufe70-\ufeff"
+    "\uff5f-\uffef\U000107a5\U0001d400-\U0001d7ff\U0001f100-\U0001f2ff"
+    "\U0001fbf0-\U0001fbf9\U0002f800-\U0002fa1f]"
 )
 
 
