@@ -93,15 +93,15 @@ def test_rescan_after_closed_case_raises_new_alert(
     assert _statuses(person) == [("closed", ["leave_spike"]), ("open", ["leave_spike"])]
 
 
-def test_send_due_after_scan_notifies_high_alert_only(
-    company: dict[str, Employee], hr_user: Any
-) -> None:
+def test_scan_run_announces_high_alert_only(company: dict[str, Employee], hr_user: Any) -> None:
     scan_run(as_of=AS_OF)
+    announced = list(Notification.objects.values_list("recipient", "link"))
+    output = io.StringIO()
 
-    call_command("notify", "send-due", stdout=io.StringIO())
+    call_command("notify", "send-due", stdout=output)
 
     high = Alert.objects.get(employee=company["E0001"])
     assert high.level == "high"
-    assert list(Notification.objects.values_list("recipient", "link")) == [
-        (hr_user.pk, f"http://127.0.0.1:8000/alerts/{high.pk}/")
-    ]
+    assert announced == [(hr_user.pk, f"http://127.0.0.1:8000/alerts/{high.pk}/")]
+    assert Notification.objects.count() == 1
+    assert output.getvalue().startswith("新排队 0 条")

@@ -28,6 +28,7 @@ from django.utils import timezone
 from django.utils.translation import gettext, gettext_lazy
 
 from hrguard.core.errors import ValidationFailed
+from hrguard.notify.services import alert_notify
 from hrguard.people.models import Employee
 from hrguard.privacy.audit import audit_record
 from hrguard.risk.engine import (
@@ -245,6 +246,9 @@ def _outcome_store(*, scan: ScanRun, outcome: ScanOutcome, rule_set: RuleSet) ->
     Alert.objects.bulk_update(
         updated, ["level", "indicators", "last_scan", "rule_set", "updated_at"]
     )
+    # Announce each alert once per level it reaches; messages are sent after commit.
+    for alert in [*created, *updated]:
+        alert_notify(alert=alert)
     for employee_no, alert in open_alerts.items():
         alert_of.setdefault(employee_no, alert)
 
