@@ -7,14 +7,15 @@ from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any, BinaryIO
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from hrguard.chat.detector import Detection, classify
+from hrguard.core.commands import HrguardCommand
 
 
-class Command(BaseCommand):
+class Command(HrguardCommand):
     help = gettext_lazy(
         "识别向同事借钱的聊天消息：hrguard chat classify < 消息.txt。"
         "每行读入一条消息（UTF-8），每行输出一个 JSON 对象。"

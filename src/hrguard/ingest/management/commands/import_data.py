@@ -5,9 +5,10 @@ from argparse import ArgumentParser
 from pathlib import Path
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.utils.translation import gettext as _
 
+from hrguard.core.commands import HrguardCommand
 from hrguard.core.errors import HrguardError
 from hrguard.ingest.kinds import importer_classes
 from hrguard.ingest.models import ImportBatch
@@ -15,7 +16,7 @@ from hrguard.ingest.services import import_file
 from hrguard.ingest.templates import TEMPLATE_FORMATS, template_bytes, template_kinds
 
 
-class Command(BaseCommand):
+class Command(HrguardCommand):
     @property
     def help(self) -> str:  # type: ignore[override]
         # A property, because argparse needs a str and a class attribute would be

@@ -7,11 +7,12 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.utils import timezone
 from django.utils.translation import gettext, gettext_lazy
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+from hrguard.core.commands import HrguardCommand
 from hrguard.core.errors import HrguardError
 from hrguard.risk.explain import describe_result, indicator_label
 from hrguard.risk.models import AlertLevel, ScanRun
@@ -30,7 +31,7 @@ def _date(value: str) -> datetime.date:
         ) from None
 
 
-class Command(BaseCommand):
+class Command(HrguardCommand):
     help = gettext_lazy(  # type: ignore[assignment]
         "扫描全部在职员工，生成或更新预警。基准日所在月及之前的数据计入；"
         "支付记录只读取基准日授权有效的员工。"

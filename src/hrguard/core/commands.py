@@ -1,0 +1,20 @@
+"""A management-command base for hrguard's translated commands."""
+
+from argparse import ArgumentParser
+from typing import Any
+
+from django.core.management.base import BaseCommand
+
+
+class HrguardCommand(BaseCommand):
+    """A BaseCommand whose `help` may be a lazy translation.
+
+    argparse formats the description with regular expressions, which reject
+    Django's lazy strings, so the text is resolved in the active language first.
+    """
+
+    def create_parser(self, prog_name: str, subcommand: str, **kwargs: Any) -> ArgumentParser:
+        parser = super().create_parser(prog_name, subcommand, **kwargs)
+        if parser.description is not None:
+            parser.description = str(parser.description)
+        return parser
