@@ -1,5 +1,6 @@
 """Dismissing alerts and opening cases from them."""
 
+import datetime
 from typing import Any
 
 import pytest
@@ -12,6 +13,7 @@ from hrguard.cases.services import (
     alert_dismiss,
     case_assign,
     case_open_from_alert,
+    case_set_due_date,
     case_transition,
 )
 from hrguard.cases.states import CaseState
@@ -312,3 +314,19 @@ def test_case_list_for_user_open_cases_in_scope(employee: Employee, hr_user: Any
     assert set(case_list_for_user(user=hr_user, open_only=False)) == {open_case, closed_case}
     assert list(case_list_for_user(user=specialist, open_only=False)) == [open_case]
     assert list(case_list_for_user(user=auditor)) == []
+
+
+@pytest.mark.django_db
+def test_case_set_due_date_records_change(employee: Employee, hr_user: Any) -> None:
+    case = case_open_from_alert(alert=make_alert(employee), user=hr_user)
+    today = datetime.date(2026, 12, 4)
+
+    case_set_due_date(case=case, user=hr_user, due_date=datetime.date(2026, 12, 18), today=today)
+    with pytest.raises(ValidationFailed) as raised:
+        case_set_due_date(case=case, user=hr_user, due_date=datetime.date(2026, 12, 1), today=today)
+
+    assert str(raised.value) == "期限 2026-12-01 早于今天，请选择今天或以后的日期。"
+    case.refresh_from_db()
+    assert case.due_date == datetime.date(2026, 12, 18)
+    event = CaseEvent.objects.get(case=case, kind=CaseEvent.Kind.DUE_DATE_SET)
+    assert (event.before, event.after) == ({"due_date": None}, {"due_date": "2026-12-18"})

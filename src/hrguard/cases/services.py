@@ -122,7 +122,10 @@ def alert_dismiss(*, alert: Alert, user: Any, reason_code: str, note: str = "") 
         )
 
     logger.info(
-        "alert dismissed",
+        "alert %s dismissed as %s by user %s",
+        alert.pk,
+        reason_code,
+        user.pk,
         extra={"alert_id": alert.pk, "reason_code": reason_code, "user_id": user.pk},
     )
     return dismissal
@@ -183,7 +186,12 @@ def case_open_from_alert(
         if assignee is not None:
             _notify_assignee(case)
 
-    logger.info("case opened", extra={"case_id": case.pk, "alert_id": alert.pk})
+    logger.info(
+        "case %s opened from alert %s",
+        case.pk,
+        alert.pk,
+        extra={"case_id": case.pk, "alert_id": alert.pk},
+    )
     return case
 
 
@@ -233,7 +241,10 @@ def case_transition(*, case: Case, user: Any, to_state: str, note: str = "") -> 
         )
 
     logger.info(
-        "case state changed",
+        "case %s moved from %s to %s",
+        case.pk,
+        from_state,
+        to_state,
         extra={"case_id": case.pk, "from_state": from_state, "to_state": to_state},
     )
     return case
@@ -273,11 +284,18 @@ def case_assign(*, case: Case, user: Any, assignee: Any, note: str = "") -> Case
 
 
 def case_set_due_date(
-    *, case: Case, user: Any, due_date: datetime.date | None, note: str = ""
+    *,
+    case: Case,
+    user: Any,
+    due_date: datetime.date | None,
+    note: str = "",
+    today: datetime.date | None = None,
 ) -> Case:
+    """Set or clear (None) the date by which the case should be handled."""
     require_case_access(user, case.employee)
     note = note.strip()
     validate_no_debt_discipline(note)
+    _check_not_past(due_date, today or timezone.localdate())
 
     with transaction.atomic():
         case = Case.objects.select_for_update().get(pk=case.pk)
@@ -304,6 +322,14 @@ def case_note_add(*, case: Case, user: Any, note: str) -> CaseEvent:
     validate_no_debt_discipline(note)
     with transaction.atomic():
         return _event_add(case=case, actor=user, kind=CaseEvent.Kind.NOTE_ADDED, note=note)
+
+
+def _check_not_past(due_date: datetime.date | None, today: datetime.date) -> None:
+    if due_date is not None and due_date < today:
+        raise ValidationFailed(
+            gettext("期限 %(due_date)s 早于今天，请选择今天或以后的日期。"),
+            due_date=due_date.isoformat(),
+        )
 
 
 def _check_handler(handler: Any, employee: Employee) -> None:
@@ -356,7 +382,12 @@ def family_contact_consent_record(
             target_id=employee.employee_no,
             after={"consent_id": consent.pk, "given_on": given_on.isoformat()},
         )
-    logger.info("family contact consent recorded", extra={"employee_no": employee.employee_no})
+    logger.info(
+        "family contact consent %s recorded for employee %s",
+        consent.pk,
+        employee.employee_no,
+        extra={"employee_no": employee.employee_no},
+    )
     return consent
 
 
@@ -407,11 +438,7 @@ def plan_step_add(
     if kind not in InterventionKind.values:
         raise ValidationFailed(gettext("干预方式“%(kind)s”无效。"), kind=kind)
     validate_no_debt_discipline(note)
-    if due_date < today:
-        raise ValidationFailed(
-            gettext("期限 %(due_date)s 早于今天，请选择今天或以后的日期。"),
-            due_date=due_date.isoformat(),
-        )
+    _check_not_past(due_date, today)
 
     consent = None
     if kind == InterventionKind.FAMILY_CONTACT:
