@@ -35,7 +35,10 @@ class Notification(models.Model):
                 name="notification_once_per_occasion",
             ),
         ]
-        indexes = [models.Index(fields=["recipient", "read_at"])]
+        indexes = [
+            models.Index(fields=["recipient", "read_at"]),
+            models.Index(fields=["dedupe_key"]),
+        ]
 
     def __str__(self) -> str:
         return f"{self.recipient_id} {self.title}"
@@ -117,7 +120,10 @@ class Delivery(models.Model):
                 name="delivery_once_per_occasion",
             ),
         ]
-        indexes = [models.Index(fields=["status", "next_attempt_at"])]
+        indexes = [
+            models.Index(fields=["status", "next_attempt_at"]),
+            models.Index(fields=["dedupe_key"]),
+        ]
 
     def __str__(self) -> str:
         return f"delivery {self.pk} {self.channel_id} {self.status}"

@@ -149,12 +149,22 @@ def alert_notify(*, alert: Alert, send_now: bool = True) -> int:
 
     Call it after creating an alert or raising its level. `hrguard notify
     send-due` also calls it for every open alert, so an alert that was not
-    announced yet is announced on the next run. With `send_now` the deliveries are sent after
-    commit; without, they wait for the next queue drain.
+    announced yet is announced on the next run. With `send_now` the deliveries
+    are sent after commit; without, they wait for the next queue drain.
+    The recipients and channels are those configured when the level is first
+    announced, so a user or channel added later does not get older alerts.
     """
+    dedupe_key = f"alert:{alert.pk}:{alert.level}"
+    # A scan calls this for every alert it creates or updates, so return early
+    # once this level was announced instead of checking every user's scope again.
+    if (
+        Notification.objects.filter(dedupe_key=dedupe_key).exists()
+        or Delivery.objects.filter(dedupe_key=dedupe_key).exists()
+    ):
+        return 0
+
     employee = alert.employee
     level_label = AlertLevel(alert.level).label
-    dedupe_key = f"alert:{alert.pk}:{alert.level}"
     link = absolute_url(alert_path(alert))
     # Only the pseudonym, the level and a count: group chats and mailboxes are
     # outside the system's access control (PIPL art. 51).
