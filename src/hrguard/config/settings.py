@@ -171,6 +171,19 @@ if PRODUCTION:
     SECURE_SSL_REDIRECT = os.environ.get("HRGUARD_SSL_REDIRECT", "1") == "1"
     SECURE_HSTS_SECONDS = 31536000
 
+# Notifications: the address HR opens hrguard at (used for links in e-mail and
+# robot messages), the lowest alert level (watch, medium, high) for the in-app
+# inbox, and the SMTP server for the e-mail channel.
+HRGUARD_BASE_URL = os.environ.get("HRGUARD_BASE_URL", "http://127.0.0.1:8000")
+HRGUARD_NOTIFY_MIN_LEVEL = os.environ.get("HRGUARD_NOTIFY_MIN_LEVEL", "medium")
+DEFAULT_FROM_EMAIL = os.environ.get("HRGUARD_EMAIL_FROM", "hrguard@localhost")
+EMAIL_HOST = os.environ.get("HRGUARD_EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("HRGUARD_EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("HRGUARD_EMAIL_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("HRGUARD_EMAIL_PASSWORD", "")
+EMAIL_USE_TLS = os.environ.get("HRGUARD_EMAIL_TLS", "") == "1"
+EMAIL_TIMEOUT = 10
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -40,7 +40,7 @@ BACKOFF_MAX_SECONDS = 6 * 60 * 60
 
 def inbox_min_level() -> str:
     """Return the lowest alert level for the in-app inbox (setting HRGUARD_NOTIFY_MIN_LEVEL)."""
-    return str(getattr(settings, "HRGUARD_NOTIFY_MIN_LEVEL", AlertLevel.MEDIUM))
+    return str(settings.HRGUARD_NOTIFY_MIN_LEVEL)
 
 
 def _level_reaches(level: str, threshold: str) -> bool:
@@ -49,7 +49,7 @@ def _level_reaches(level: str, threshold: str) -> bool:
 
 def absolute_url(path: str) -> str:
     """Prefix a site path with HRGUARD_BASE_URL, the address HR opens the system at."""
-    base = str(getattr(settings, "HRGUARD_BASE_URL", "http://127.0.0.1:8000")).rstrip("/")
+    base = str(settings.HRGUARD_BASE_URL).rstrip("/")
     return base + path
 
 
