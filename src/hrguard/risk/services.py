@@ -121,8 +121,10 @@ def scan_run(
     """Scan every current employee for the window ending on `as_of` and update alerts.
 
     Running again with the same as_of and rule set replaces that scan's
-    results instead of adding a scan. `progress(done, total)` is called after
-    each loaded source, each indicator and the final write.
+    results instead of adding a scan. Every write (rule set, scan, results,
+    alerts, audit entry) happens in one transaction, after all data is read,
+    so a long read does not hold SQLite's write lock. `progress(done, total)`
+    is called after each loaded source, each indicator and the final write.
     """
     config = rule_set_read(path=rule_set_path)
     period = Period.ending_on(as_of, config.window_months)
