@@ -79,7 +79,7 @@ def test_scan_command_json_and_summary(tmp_path: Path) -> None:
     assert isinstance(first["alert_id"], int)
     assert first["status"] == "open"
     assert first["as_of"] == "2026-07-31"
-    assert first["rule_set"] == "2026.12.1"
+    assert first["rule_set"] == "2026.12.2"
     assert sorted(first["evidence"]) == ["leave_spike", "loan_platforms", "spend_income_ratio"]
     assert (
         "2026年7月：消费 12,000.00 元，实发工资 8,000.00 元，比值 1.50"

@@ -221,7 +221,7 @@ def test_scan_run_freezes_rule_set_once(company: dict[str, Employee]) -> None:
     second = scan_run(as_of=AUGUST_END)
 
     rule_set = RuleSet.objects.get()
-    assert rule_set.version == "2026.12.1"
+    assert rule_set.version == "2026.12.2"
     assert rule_set.sha256 == hashlib.sha256(DEFAULT_RULE_SET.read_bytes()).hexdigest()
     assert rule_set.content == DEFAULT_RULE_SET.read_text(encoding="utf-8")
     assert first.rule_set == second.rule_set == rule_set
@@ -274,7 +274,7 @@ def test_scan_run_writes_audit_entry(company: dict[str, Employee]) -> None:
     assert entry.target_id == str(scan.pk)
     assert entry.after == {
         "as_of": "2026-07-31",
-        "rule_set": "2026.12.1",
+        "rule_set": "2026.12.2",
         "replaced_earlier_run": False,
         "employees_scanned": 4,
         "payment_records_read_for": 2,

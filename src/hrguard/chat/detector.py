@@ -26,6 +26,7 @@ from decimal import Decimal
 from functools import cache
 
 import ahocorasick
+import polars as pl
 
 from hrguard.chat.amounts import amount_nearest
 from hrguard.chat.classifier import CharNgramModel, model_load
@@ -59,6 +60,9 @@ class Detector:
         self.lexicon = lexicon
         self.model = model
         self._trigger_automaton = _trigger_automaton_build(lexicon)
+        self._trigger_spellings = sorted(
+            {spelling for term in lexicon.terms["triggers"] for spelling in lexicon.spellings(term)}
+        )
         self._rule_automaton = _rule_automaton_build(lexicon)
 
     def classify(self, text: str) -> Detection:
@@ -72,9 +76,30 @@ class Detector:
         # Any match will do, and iter_long was the cheapest way to get one in measurements.
         return next(self._trigger_automaton.iter_long(text), None) is not None
 
+    def triggered_many(self, texts: list[str]) -> list[bool]:
+        """Tell for each raw message whether it contains a trigger spelling, in one native pass.
+
+        polars `str.contains_any` runs a Rust Aho–Corasick automaton over the
+        whole batch, so the per-message cost stays out of Python. It gives the
+        same answers as `is_triggered` on every message.
+        """
+        if not texts:
+            return []
+        series = pl.Series(texts, dtype=pl.String())
+        return series.str.contains_any(self._trigger_spellings).to_list()
+
     def classify_many(self, texts: Iterable[str]) -> list[Detection]:
-        """Classify messages one by one, in order."""
-        return [self.classify(text) for text in texts]
+        """Classify messages in order, pre-filtering the whole batch with `triggered_many`."""
+        batch = list(texts)
+        triggered = self.triggered_many(batch)
+        return [
+            self.analyse(text) if is_triggered else NOT_TRIGGERED
+            for text, is_triggered in zip(batch, triggered, strict=True)
+        ]
+
+    def analyse(self, text: str) -> Detection:
+        """Classify a message already known to contain a trigger spelling."""
+        return self._analyse(text)
 
     def _analyse(self, text: str) -> Detection:
         normalised = self.lexicon.normalise(text)

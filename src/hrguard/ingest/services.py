@@ -129,7 +129,8 @@ def _write_or_count(
     batch.status = ImportBatch.Status.COMMITTED
     batch.save()
     counts = importer.write(batch=batch, apply=True)
-    batch.stored_path = _store_original(path, sha256=batch.sha256, file_name=batch.file_name)
+    if importer.keeps_original:
+        batch.stored_path = _store_original(path, sha256=batch.sha256, file_name=batch.file_name)
     return counts
 
 

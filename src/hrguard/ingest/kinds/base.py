@@ -143,6 +143,8 @@ class Importer(ABC):
     label: ClassVar[str | Promise]
     # True when the file is one employee's own data and the caller names the employee.
     needs_employee: ClassVar[bool] = False
+    # False when keeping the uploaded file would keep data the import drops (chat archives).
+    keeps_original: ClassVar[bool] = True
 
     def __init__(self, *, path: Path, file_name: str, employee: "Employee | None" = None) -> None:
         self.path = path

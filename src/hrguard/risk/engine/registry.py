@@ -35,6 +35,7 @@ INDICATOR_MODULES: list[str] = [
     "hrguard.risk.engine.indicators.gambling",
     "hrguard.risk.engine.indicators.leave",
     "hrguard.risk.engine.indicators.reimbursement",
+    "hrguard.risk.engine.indicators.chat",
 ]
 
 

@@ -1,0 +1,169 @@
+"""Writes of the chat app: flagged borrowing requests and saved lexicon versions."""
+
+import datetime
+import hashlib
+import json
+import logging
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from hrguard.chat.lexicon import Lexicon, lexicon_parse
+from hrguard.chat.models import ChatFlag, LexiconVersion
+from hrguard.chat.screening import ChatMessage, FlaggedMessage
+from hrguard.core.crypto import blind_index, encrypt_text
+from hrguard.privacy.audit import audit_record
+
+logger = logging.getLogger(__name__)
+
+FLAG_TEXT_PURPOSE = "chat.flag.text"
+FLAG_CONTEXT_PURPOSE = "chat.flag.context"
+MESSAGE_KEY_PURPOSE = "chat.message"
+CONVERSATION_PURPOSE = "chat.conversation"
+
+
+@dataclass(frozen=True)
+class RosterEntry:
+    pk: int
+    pseudonym: str
+
+
+@dataclass
+class FlagCounts:
+    created: int = 0
+    unchanged: int = 0
+
+
+def chat_flags_store(
+    *,
+    flags: list[FlaggedMessage],
+    roster: Mapping[str, RosterEntry],
+    lexicon_version: str,
+    batch: Any,
+    apply: bool,
+) -> FlagCounts:
+    """Encrypt and store flagged requests not stored before; with apply=False only count.
+
+    Runs inside the import's transaction. A request is identified by a blind
+    index of its message key, so importing the same archive again adds nothing.
+    """
+    keys = {
+        blind_index(flagged.message.key, purpose=MESSAGE_KEY_PURPOSE): flagged for flagged in flags
+    }
+    existing = set(
+        ChatFlag.objects.filter(message_key__in=list(keys)).values_list("message_key", flat=True)
+    )
+    counts = FlagCounts(unchanged=len(existing))
+    to_create = []
+    for key, flagged in keys.items():
+        if key in existing:
+            continue
+        message = flagged.message
+        to_create.append(
+            ChatFlag(
+                employee_id=roster[message.sender].pk,
+                sent_at=message.sent_at,
+                recipient_nos=sorted(
+                    {no for no in message.recipients if no in roster and no != message.sender}
+                ),
+                in_group=bool(message.room),
+                conversation=blind_index(message.conversation, purpose=CONVERSATION_PURPOSE),
+                message_key=key,
+                amount=flagged.detection.amount,
+                urgent=flagged.detection.urgent,
+                lexicon_version=lexicon_version,
+                text=encrypt_text(message.text, purpose=FLAG_TEXT_PURPOSE),
+                context=encrypt_text(_context_json(flagged, roster), purpose=FLAG_CONTEXT_PURPOSE),
+                batch=batch,
+            )
+        )
+    counts.created = len(to_create)
+    if apply:
+        ChatFlag.objects.bulk_create(to_create)
+    return counts
+
+
+def _context_json(flagged: FlaggedMessage, roster: Mapping[str, RosterEntry]) -> str:
+    """Return the neighbouring messages as JSON, senders as pseudonyms, never names or ids."""
+    items = []
+    for position, message in (("before", flagged.before), ("after", flagged.after)):
+        if message is not None:
+            items.append(_context_item(position, message, roster))
+    return json.dumps(items, ensure_ascii=False)
+
+
+def _context_item(
+    position: str, message: ChatMessage, roster: Mapping[str, RosterEntry]
+) -> dict[str, str]:
+    sender = roster.get(message.sender)
+    return {
+        "position": position,
+        "sent_at": message.sent_at.isoformat(),
+        "sender": sender.pseudonym if sender else "",
+        "text": message.text,
+    }
+
+
+def lexicon_version_save(
+    *, version: str, day: datetime.date, base: Lexicon, terms: Mapping[str, list[str]], user: Any
+) -> LexiconVersion:
+    """Store `base` with its term lists replaced by `terms` under a new version.
+
+    Call it inside the transaction that saves the rule set; the audit entry
+    names the sections whose terms changed.
+    """
+    content = lexicon_toml(base, version=version, day=day, terms=terms)
+    lexicon_parse(content)
+    saved = LexiconVersion.objects.create(
+        version=version,
+        content=content,
+        sha256=hashlib.sha256(content.encode("utf-8")).hexdigest(),
+        created_by=user if getattr(user, "is_authenticated", False) else None,
+    )
+    changed = sorted(
+        section for section, listed in terms.items() if tuple(listed) != base.terms[section]
+    )
+    audit_record(
+        actor=user,
+        action="chat.lexicon_save",
+        target_type="lexicon_version",
+        target_id=str(saved.pk),
+        before={"version": base.version},
+        after={"version": version, "sections_changed": changed},
+    )
+    logger.info("lexicon %s saved from %s, changed sections %s", version, base.version, changed)
+    return saved
+
+
+def lexicon_toml(
+    base: Lexicon, *, version: str, day: datetime.date, terms: Mapping[str, list[str]]
+) -> str:
+    """Write a lexicon file with `base`'s notice, descriptions and traditional table."""
+    lines = [
+        "# Saved on the rule settings page.",
+        f"version = {_toml_string(version)}",
+        f"date = {_toml_string(day.isoformat())}",
+        f"notice = {_toml_string(base.notice)}",
+    ]
+    for section, description in base.descriptions.items():
+        listed = terms.get(section, list(base.terms[section]))
+        lines += [
+            "",
+            f"[{section}]",
+            f"description = {_toml_string(description)}",
+            "terms = [" + ", ".join(_toml_string(term) for term in listed) + "]",
+        ]
+    lines += ["", "[traditional]"]
+    lines += [
+        f"{_toml_string(key)} = {_toml_string(value)}" for key, value in base.traditional.items()
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def _toml_string(value: str) -> str:
+    # A JSON string is a valid TOML basic string.
+    return json.dumps(value, ensure_ascii=False)
+
+
+def lexicon_changed(base: Lexicon, terms: Mapping[str, list[str]]) -> bool:
+    return any(tuple(listed) != base.terms[section] for section, listed in terms.items())
