@@ -60,7 +60,7 @@ def test_scan_evaluate_runs_every_indicator_on_declared_columns() -> None:
 
     outcome = scan_evaluate(inputs, rule_set_load(), as_of=AS_OF)
 
-    assert outcome.results.height == 10
+    assert outcome.results.height == 2 * len(rule_set_load().indicators)
     assert outcome.scores.select("employee_no", "indicators", "level").rows() == [
         ("E1", ["loan_platforms", "spend_income_ratio"], "medium"),
         ("E2", ["leave_spike"], "watch"),

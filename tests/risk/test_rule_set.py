@@ -32,6 +32,7 @@ def test_rule_set_default_loads() -> None:
         "gambling_spend",
         "leave_spike",
         "reimbursement_spike",
+        "colleague_borrowing",
     ]
     assert rule_set.sha256 == hashlib.sha256(DEFAULT_RULE_SET.read_bytes()).hexdigest()
     assert rule_set.indicators["spend_income_ratio"].params.ratio_min == 1.5

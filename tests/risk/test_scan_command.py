@@ -11,6 +11,8 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
+from tests.risk.builders import RULE_SET_VERSION
+
 HRGUARD = Path(sys.executable).with_name("hrguard")
 REPOSITORY = Path(__file__).resolve().parents[2]
 
@@ -79,7 +81,7 @@ def test_scan_command_json_and_summary(tmp_path: Path) -> None:
     assert isinstance(first["alert_id"], int)
     assert first["status"] == "open"
     assert first["as_of"] == "2026-07-31"
-    assert first["rule_set"] == "2026.12.2"
+    assert first["rule_set"] == RULE_SET_VERSION
     assert sorted(first["evidence"]) == ["leave_spike", "loan_platforms", "spend_income_ratio"]
     assert (
         "2026年7月：消费 12,000.00 元，实发工资 8,000.00 元，比值 1.50"
@@ -88,7 +90,7 @@ def test_scan_command_json_and_summary(tmp_path: Path) -> None:
 
     assert summary.returncode == 0, summary.stderr
     lines = summary.stdout.splitlines()
-    assert lines[0] == "扫描完成：基准日 2026-07-31，规则集 2026.12.1，扫描 3 人。"
+    assert lines[0] == f"扫描完成：基准日 2026-07-31，规则集 {RULE_SET_VERSION}，扫描 3 人。"
     assert lines[1] == "本次新增或更新的预警：高风险 1 人，中风险 0 人，关注 1 人。"
     assert lines[2].startswith("高风险  E0001 员工-")
     assert lines[2].endswith(f"：请假激增、多头借贷、消费收入比（预警 {first['alert_id']}）")
@@ -114,6 +116,6 @@ def test_scan_command_empty_company_summary() -> None:
     call_command("scan", "--as-of", "2026-07-31", stdout=output)
 
     assert output.getvalue().splitlines() == [
-        "扫描完成：基准日 2026-07-31，规则集 2026.12.1，扫描 0 人。",
+        f"扫描完成：基准日 2026-07-31，规则集 {RULE_SET_VERSION}，扫描 0 人。",
         "本次新增或更新的预警：高风险 0 人，中风险 0 人，关注 0 人。",
     ]

@@ -8,9 +8,11 @@ import pytest
 from hrguard.core.errors import ValidationFailed
 from hrguard.people.models import Employee
 from hrguard.privacy.models import AuditEntry
-from hrguard.risk.engine import DEFAULT_RULE_SET
+from hrguard.risk.engine import DEFAULT_RULE_SET, rule_set_load
+from hrguard.risk.frames import FRAME_SOURCES
 from hrguard.risk.models import Alert, IndicatorResult, RuleSet, ScanRun
 from hrguard.risk.services import scan_run
+from tests.risk.builders import RULE_SET_VERSION
 from tests.risk.company import (
     AS_OF,
     MONTHS,
@@ -221,7 +223,7 @@ def test_scan_run_freezes_rule_set_once(company: dict[str, Employee]) -> None:
     second = scan_run(as_of=AUGUST_END)
 
     rule_set = RuleSet.objects.get()
-    assert rule_set.version == "2026.12.2"
+    assert rule_set.version == RULE_SET_VERSION
     assert rule_set.sha256 == hashlib.sha256(DEFAULT_RULE_SET.read_bytes()).hexdigest()
     assert rule_set.content == DEFAULT_RULE_SET.read_text(encoding="utf-8")
     assert first.rule_set == second.rule_set == rule_set
@@ -245,7 +247,7 @@ def test_scan_run_changed_rule_set_same_version_rejected(
     assert caught.value.code == "ruleset_version_reused"
     assert (
         caught.value.message
-        == "规则集版本 2026.12.1 已存在，但内容不同。修改规则文件后请提高 version。"
+        == f"规则集版本 {RULE_SET_VERSION} 已存在，但内容不同。修改规则文件后请提高 version。"
     )
     assert ScanRun.objects.count() == 1
 
@@ -274,7 +276,7 @@ def test_scan_run_writes_audit_entry(company: dict[str, Employee]) -> None:
     assert entry.target_id == str(scan.pk)
     assert entry.after == {
         "as_of": "2026-07-31",
-        "rule_set": "2026.12.2",
+        "rule_set": RULE_SET_VERSION,
         "replaced_earlier_run": False,
         "employees_scanned": 4,
         "payment_records_read_for": 2,
@@ -288,7 +290,9 @@ def test_scan_run_reports_progress(company: dict[str, Employee]) -> None:
 
     scan_run(as_of=AS_OF, progress=lambda done, total: calls.append((done, total)))
 
-    assert calls == [(step, 10) for step in range(1, 11)]
+    # One step per loaded source, one per indicator, and the final write.
+    total = len(FRAME_SOURCES) + len(rule_set_load().indicators) + 1
+    assert calls == [(step, total) for step in range(1, total + 1)]
 
 
 def test_scan_run_payment_month_uses_shanghai_time(company: dict[str, Employee]) -> None:
