@@ -13,6 +13,8 @@ from hrguard.risk.engine import Period, ScanInput, rule_set_load, scan_input
 from hrguard.risk.engine.inputs import SOURCE_SCHEMAS
 
 AS_OF = datetime.date(2026, 7, 31)
+# Version of the shipped default rule set, which scans in these tests use.
+RULE_SET_VERSION = rule_set_load().version
 # The six window months of AS_OF, oldest first: 2026-02 … 2026-07.
 MONTHS = Period.ending_on(AS_OF, 6).months
 
@@ -78,14 +80,17 @@ def engine_input(
 ) -> ScanInput:
     """Build a ScanInput; payment_scope None means every employee consented to payments."""
     scope = frozenset(employees if payment_scope is None else payment_scope)
+    given = {
+        "payments": list(payments),
+        "payroll": list(payroll),
+        "leave": list(leave),
+        "reimbursements": list(reimbursements),
+    }
+    # Sources other modules register (such as chat) are present and empty.
+    sources = [source for source in SOURCE_SCHEMAS if source != "employees"]
     return scan_input(
         employees=pl.DataFrame({"employee_no": employees}, schema={"employee_no": pl.String()}),
-        frames={
-            "payments": frame("payments", list(payments)),
-            "payroll": frame("payroll", list(payroll)),
-            "leave": frame("leave", list(leave)),
-            "reimbursements": frame("reimbursements", list(reimbursements)),
-        },
+        frames={source: frame(source, given.get(source, [])) for source in sources},
         scopes={"payments": scope},
     )
 
