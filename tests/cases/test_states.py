@@ -1,11 +1,12 @@
 """The case state machine, driven through case_transition for every pair of states."""
 
+import datetime
 import itertools
 from typing import Any
 
 import pytest
 
-from hrguard.cases.models import Case, CaseEvent
+from hrguard.cases.models import Case, CaseEvent, FollowUpConsent
 from hrguard.cases.services import CaseConflict, case_open_from_alert, case_transition
 from hrguard.cases.states import ALLOWED_TRANSITIONS, CaseState
 from hrguard.core.errors import ValidationFailed
@@ -29,6 +30,10 @@ def _case_in_state(employee: Employee, user: Any, state: str) -> Case:
     case = case_open_from_alert(alert=make_alert(employee), user=user)
     # Set the starting state directly: the test is about the next transition.
     Case.objects.filter(pk=case.pk).update(state=state)
+    # Entering follow-up needs the employee's consent; tests/cases_ui covers its absence.
+    FollowUpConsent.objects.create(
+        case=case, given_on=datetime.date(2026, 1, 5), how_recorded="书面签字", recorded_by=user
+    )
     case.refresh_from_db()
     return case
 

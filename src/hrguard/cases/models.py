@@ -135,14 +135,20 @@ class CaseEvent(models.Model):
         NOTE_ADDED = "note_added", _("添加备注")
         STEP_ADDED = "step_added", _("添加干预步骤")
         STEP_RESULT = "step_result", _("记录步骤结果")
+        FOLLOW_UP_CONSENT = "follow_up_consent", _("记录跟踪回访同意")
+        CHECKPOINT_RECORDED = "checkpoint_recorded", _("记录回访结果")
+        RECURRED = "recurred", _("跟踪期间再次预警")
 
     case = models.ForeignKey(
         Case, verbose_name=_("案件"), on_delete=models.PROTECT, related_name="events"
     )
     kind = models.CharField(_("事件"), max_length=20, choices=Kind.choices)
+    # Empty when the system acted: a risk scan reopening a case under follow-up.
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("操作人"),
+        null=True,
+        blank=True,
         on_delete=models.PROTECT,
         related_name="+",
     )
@@ -328,3 +334,127 @@ class InterventionStep(models.Model):
 
     def __str__(self) -> str:
         return f"case {self.case_id} {self.kind} {self.due_date}"
+
+
+class FollowUpConsent(models.Model):
+    """The employee's recorded consent that HR follows up on the case after the plan.
+
+    Checkpoints ask how repayment is going, which is the employee's financial
+    information, so a case enters follow-up only while such a consent is in force.
+    """
+
+    case = models.ForeignKey(
+        Case,
+        verbose_name=_("案件"),
+        on_delete=models.PROTECT,
+        related_name="follow_up_consents",
+    )
+    given_on = models.DateField(_("同意日期"))
+    how_recorded = models.CharField(
+        _("同意方式"), max_length=200, help_text=_("例如：书面签字，存于案件证据")
+    )
+    withdrawn_on = models.DateField(_("撤回日期"), null=True, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("记录人"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    recorded_at = models.DateTimeField(_("记录时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("跟踪回访同意")
+        verbose_name_plural = _("跟踪回访同意")
+        ordering = ["-given_on", "-pk"]
+
+    def __str__(self) -> str:
+        return f"case {self.case_id} follow-up consent {self.given_on}"
+
+
+class FollowUp(models.Model):
+    """One period in which a case is 跟踪中, with the alert as it stood when it began.
+
+    A scan reopens the case when the employee's alert goes beyond this baseline:
+    a different alert, a higher level, or an indicator not listed here.
+    """
+
+    case = models.ForeignKey(
+        Case, verbose_name=_("案件"), on_delete=models.PROTECT, related_name="follow_ups"
+    )
+    started_on = models.DateField(_("开始日期"))
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("发起人"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    alert = models.ForeignKey(
+        "risk.Alert",
+        verbose_name=_("开始时的预警"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    alert_level = models.CharField(_("开始时的预警级别"), max_length=8, blank=True)
+    alert_indicators = models.JSONField(_("开始时的命中指标"), default=list)
+    ended_at = models.DateTimeField(_("结束时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("跟踪期")
+        verbose_name_plural = _("跟踪期")
+        ordering = ["-started_on", "-pk"]
+
+    def __str__(self) -> str:
+        return f"case {self.case_id} follow-up from {self.started_on}"
+
+
+class RepaymentStatus(models.TextChoices):
+    NORMAL = "normal", _("正常还款")
+    PARTIAL = "partial", _("部分还款")
+    OVERDUE = "overdue", _("逾期")
+    NOT_APPLICABLE = "not_applicable", _("不适用")
+
+
+class FollowUpCheckpoint(models.Model):
+    """A check-in a set number of days into a follow-up, and what HR recorded at it."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("待回访")
+        RECORDED = "recorded", _("已记录")
+        CANCELLED = "cancelled", _("已取消")
+
+    follow_up = models.ForeignKey(
+        FollowUp, verbose_name=_("跟踪期"), on_delete=models.PROTECT, related_name="checkpoints"
+    )
+    days_after = models.PositiveSmallIntegerField(_("跟踪第几天"))
+    due_date = models.DateField(_("回访日期"))
+    status = models.CharField(
+        _("状态"), max_length=12, choices=Status.choices, default=Status.PENDING
+    )
+    repayment_status = models.CharField(
+        _("还款情况"), max_length=16, choices=RepaymentStatus.choices, blank=True
+    )
+    note = models.TextField(_("说明"), blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("记录人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    recorded_at = models.DateTimeField(_("记录时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("回访节点")
+        verbose_name_plural = _("回访节点")
+        ordering = ["due_date", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["follow_up", "days_after"], name="checkpoint_once_per_day_offset"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"follow-up {self.follow_up_id} day {self.days_after}"

@@ -3,7 +3,9 @@
 import datetime
 from typing import Any
 
-from django.db.models import QuerySet
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Permission
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext
 
@@ -11,6 +13,9 @@ from hrguard.cases.models import (
     Case,
     CaseEvent,
     FamilyContactConsent,
+    FollowUp,
+    FollowUpCheckpoint,
+    FollowUpConsent,
     InterventionKind,
     InterventionStep,
     LegalAidProvider,
@@ -20,7 +25,7 @@ from hrguard.cases.playbooks import ANY_INDICATOR, SuggestedStep
 from hrguard.cases.states import CaseState
 from hrguard.core.errors import NotFound, PermissionDenied
 from hrguard.people.models import Employee
-from hrguard.privacy.roles import Action, can
+from hrguard.privacy.roles import PERMISSION_APP_LABEL, Action, can
 from hrguard.privacy.scopes import employees_visible_to
 
 # A directory entry older than this is not offered for referral until someone
@@ -63,15 +68,113 @@ def case_get_for_user(*, case_id: int, user: Any) -> Case:
     return case
 
 
-def case_list_for_user(*, user: Any, open_only: bool = True) -> QuerySet[Case]:
+def case_list_for_user(
+    *,
+    user: Any,
+    open_only: bool = True,
+    state: str | None = None,
+    assignee_id: int | None = None,
+    overdue_on: datetime.date | None = None,
+) -> QuerySet[Case]:
+    """Return the cases in the user's scope, soonest due first, narrowed by the given filters.
+
+    `state` overrides `open_only`. `overdue_on` keeps open cases due before that day.
+    """
     if not can(user, Action.MANAGE_CASES):
         return Case.objects.none()
-    cases = Case.objects.select_related("employee", "assignee").filter(
+    cases = Case.objects.select_related("employee", "employee__department", "assignee").filter(
         employee__in=employees_visible_to(user)
     )
-    if open_only:
+    if state:
+        cases = cases.filter(state=state)
+    elif open_only:
         cases = cases.exclude(state=CaseState.CLOSED)
+    if assignee_id is not None:
+        cases = cases.filter(assignee_id=assignee_id)
+    if overdue_on is not None:
+        cases = cases.exclude(state=CaseState.CLOSED).filter(due_date__lt=overdue_on)
     return cases.order_by("due_date", "-opened_at")
+
+
+def handlers_for_employee(*, employee: Employee) -> list[Any]:
+    """Return the active users who may handle this employee's case, as assignees or step owners."""
+    permission = Permission.objects.filter(
+        codename=Action.MANAGE_CASES.value, content_type__app_label=PERMISSION_APP_LABEL
+    ).first()
+    if permission is None:
+        return []
+    candidates = (
+        get_user_model()
+        .objects.filter(Q(user_permissions=permission) | Q(groups__permissions=permission))
+        .filter(is_active=True)
+        .distinct()
+        .order_by("username")
+    )
+    return [user for user in candidates if user_can_handle(user, employee)]
+
+
+def step_get_for_user(*, step_id: int, user: Any) -> InterventionStep:
+    """Return a plan step of a case the user may handle; raise NotFound otherwise."""
+    step = InterventionStep.objects.select_related("case").filter(pk=step_id).first()
+    if step is None:
+        raise NotFound(gettext("干预步骤 %(step_id)s 不存在。"), step_id=step_id)
+    case_get_for_user(case_id=step.case_id, user=user)
+    return step
+
+
+def checkpoint_get_for_user(*, checkpoint_id: int, user: Any) -> FollowUpCheckpoint:
+    """Return a checkpoint of a case the user may handle; raise NotFound otherwise."""
+    checkpoint = (
+        FollowUpCheckpoint.objects.select_related("follow_up__case")
+        .filter(pk=checkpoint_id)
+        .first()
+    )
+    if checkpoint is None:
+        raise NotFound(gettext("回访节点 %(checkpoint_id)s 不存在。"), checkpoint_id=checkpoint_id)
+    case_get_for_user(case_id=checkpoint.follow_up.case_id, user=user)
+    return checkpoint
+
+
+def follow_up_consent_in_force(*, case: Case, day: datetime.date) -> FollowUpConsent | None:
+    return (
+        FollowUpConsent.objects.filter(case=case, given_on__lte=day)
+        .exclude(withdrawn_on__lte=day)
+        .order_by("-given_on", "-pk")
+        .first()
+    )
+
+
+def follow_up_current(*, case: Case) -> FollowUp | None:
+    return FollowUp.objects.filter(case=case, ended_at__isnull=True).order_by("-pk").first()
+
+
+def checkpoints_for_case(*, case: Case) -> QuerySet[FollowUpCheckpoint]:
+    return (
+        FollowUpCheckpoint.objects.filter(follow_up__case=case)
+        .select_related("follow_up", "recorded_by")
+        .order_by("-follow_up__started_on", "-follow_up_id", "due_date", "pk")
+    )
+
+
+def checkpoints_due(*, day: datetime.date) -> QuerySet[FollowUpCheckpoint]:
+    """Pending checkpoints of cases under follow-up whose date is `day` or earlier."""
+    return FollowUpCheckpoint.objects.filter(
+        status=FollowUpCheckpoint.Status.PENDING,
+        due_date__lte=day,
+        follow_up__ended_at__isnull=True,
+        follow_up__case__state=CaseState.FOLLOWING_UP,
+    ).select_related(
+        "follow_up",
+        "follow_up__started_by",
+        "follow_up__case__employee",
+        "follow_up__case__assignee",
+    )
+
+
+def plan_finished(*, case: Case) -> bool:
+    """Return whether the case has plan steps and none of them is still planned."""
+    steps = InterventionStep.objects.filter(case=case)
+    return steps.exists() and not steps.filter(status=InterventionStep.Status.PLANNED).exists()
 
 
 def case_open_for_employee(*, employee: Employee) -> Case | None:

@@ -13,6 +13,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext
 
+from hrguard.cases.events import event_add
+from hrguard.cases.follow_up import follow_up_end, follow_up_start
 from hrguard.cases.models import (
     AlertDismissal,
     Case,
@@ -44,32 +46,6 @@ logger = logging.getLogger(__name__)
 
 class CaseConflict(HrguardError):
     code = "case_conflict"
-
-
-def _event_add(
-    *,
-    case: Case,
-    actor: Any,
-    kind: str,
-    before: dict[str, Any] | None = None,
-    after: dict[str, Any] | None = None,
-    note: str = "",
-) -> CaseEvent:
-    """Append the case event and its audit-log entry; call inside the change's transaction."""
-    event = CaseEvent.objects.create(
-        case=case, actor=actor, kind=kind, before=before or {}, after=after or {}, note=note
-    )
-    # The audit entry carries ids and states only: notes are case content,
-    # which auditors do not see by default.
-    audit_record(
-        actor=actor,
-        action=f"case.{kind}",
-        target_type="case",
-        target_id=str(case.pk),
-        before=before,
-        after=after,
-    )
-    return event
 
 
 def _raise_open_case_exists(employee: Employee, existing: Case) -> None:
@@ -170,7 +146,7 @@ def case_open_from_alert(
                 raise
             _raise_open_case_exists(alert.employee, existing)
 
-        _event_add(
+        event_add(
             case=case,
             actor=user,
             kind=CaseEvent.Kind.OPENED,
@@ -195,8 +171,14 @@ def case_open_from_alert(
     return case
 
 
-def case_transition(*, case: Case, user: Any, to_state: str, note: str = "") -> Case:
-    """Move a case to another state if the transition table allows it."""
+def case_transition(
+    *, case: Case, user: Any, to_state: str, note: str = "", today: datetime.date | None = None
+) -> Case:
+    """Move a case to another state if the transition table allows it.
+
+    Entering 跟踪中 needs the employee's follow-up consent and creates the
+    checkpoints from `today`; leaving it cancels the checkpoints still pending.
+    """
     require_case_access(user, case.employee)
     note = note.strip()
     validate_no_debt_discipline(note)
@@ -227,9 +209,13 @@ def case_transition(*, case: Case, user: Any, to_state: str, note: str = "") -> 
         case.state = to_state
         case.closed_at = timezone.now() if to_state == CaseState.CLOSED else None
         case.save(update_fields=["state", "closed_at", "updated_at"])
+        if from_state == CaseState.FOLLOWING_UP:
+            follow_up_end(case=case)
+        if to_state == CaseState.FOLLOWING_UP:
+            follow_up_start(case=case, user=user, today=today or timezone.localdate())
         if to_state == CaseState.CLOSED:
             _close_source_alert(case)
-        _event_add(
+        event_add(
             case=case,
             actor=user,
             kind=CaseEvent.Kind.REOPENED
@@ -271,7 +257,7 @@ def case_assign(*, case: Case, user: Any, assignee: Any, note: str = "") -> Case
         before = {"assignee_id": case.assignee_id}
         case.assignee = assignee
         case.save(update_fields=["assignee", "updated_at"])
-        _event_add(
+        event_add(
             case=case,
             actor=user,
             kind=CaseEvent.Kind.ASSIGNED,
@@ -303,7 +289,7 @@ def case_set_due_date(
         before = {"due_date": case.due_date.isoformat() if case.due_date else None}
         case.due_date = due_date
         case.save(update_fields=["due_date", "updated_at"])
-        _event_add(
+        event_add(
             case=case,
             actor=user,
             kind=CaseEvent.Kind.DUE_DATE_SET,
@@ -321,7 +307,7 @@ def case_note_add(*, case: Case, user: Any, note: str) -> CaseEvent:
         raise ValidationFailed(gettext("备注不能为空。"))
     validate_no_debt_discipline(note)
     with transaction.atomic():
-        return _event_add(case=case, actor=user, kind=CaseEvent.Kind.NOTE_ADDED, note=note)
+        return event_add(case=case, actor=user, kind=CaseEvent.Kind.NOTE_ADDED, note=note)
 
 
 def _check_not_past(due_date: datetime.date | None, today: datetime.date) -> None:
@@ -468,7 +454,7 @@ def plan_step_add(
             family_contact_consent=consent,
             created_by=user,
         )
-        _event_add(
+        event_add(
             case=case,
             actor=user,
             kind=CaseEvent.Kind.STEP_ADDED,
@@ -528,7 +514,7 @@ def _step_result_set(*, step: InterventionStep, user: Any, status: str, result: 
     step.result = result
     step.result_recorded_at = timezone.now()
     step.save(update_fields=["status", "result", "result_recorded_at"])
-    _event_add(
+    event_add(
         case=step.case,
         actor=user,
         kind=CaseEvent.Kind.STEP_RESULT,
@@ -590,8 +576,8 @@ def legal_aid_provider_save(
     provider: LegalAidProvider | None = None,
 ) -> LegalAidProvider:
     """Add a legal-aid provider to the directory, or update one after checking its details."""
-    if not can(user, Action.MANAGE_CASES):
-        raise PermissionDenied(gettext("您没有处理个案的权限。"))
+    if not can(user, Action.APPROVE_INTERVENTIONS):
+        raise PermissionDenied(gettext("只有有权批准干预措施的用户可以修改法律援助机构名录。"))
     name, contact, scope = name.strip(), contact.strip(), scope.strip()
     if not (name and contact and scope):
         raise ValidationFailed(gettext("请填写法律援助机构的名称、联系方式和服务范围。"))

@@ -21,8 +21,8 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext
 
-from hrguard.cases.models import Case, InterventionKind, InterventionStep
-from hrguard.cases.selectors import steps_due
+from hrguard.cases.models import Case, FollowUpCheckpoint, InterventionKind, InterventionStep
+from hrguard.cases.selectors import checkpoints_due, steps_due
 from hrguard.core.errors import NotFound, ValidationFailed
 from hrguard.notify import channels
 from hrguard.notify.models import Channel, ChannelKind, Delivery, Notification
@@ -65,7 +65,6 @@ def alert_path(alert: Alert) -> str:
 
 
 def case_path(case_id: int) -> str:
-    # TODO: point at the case page by name once the cases pages exist.
     return _path("cases:case_detail", case_id, f"/cases/{case_id}/")
 
 
@@ -236,8 +235,52 @@ def case_assigned_notify(*, case: Case) -> Notification | None:
     )
 
 
+def case_reopened_notify(*, case: Case) -> Notification | None:
+    """Tell the assignee in the inbox that a scan moved their case back from follow-up."""
+    if case.assignee is None:
+        return None
+    # One message per reopening: the case's event count makes each occasion distinct.
+    occasion = case.events.count()
+    return notification_create(
+        recipient=case.assignee,
+        title=gettext("人事风控：跟踪中的案件再次出现预警"),
+        body=gettext("员工：%(pseudonym)s") % {"pseudonym": case.employee.pseudonym},
+        link=absolute_url(case_path(case.pk)),
+        dedupe_key=f"case-reopened:{case.pk}:{occasion}",
+    )
+
+
+def checkpoint_due_notify(*, checkpoint: FollowUpCheckpoint, send_now: bool = True) -> int:
+    """Remind the case's assignee (or whoever started the follow-up) that a checkpoint is due."""
+    follow_up = checkpoint.follow_up
+    case = follow_up.case
+    dedupe_key = f"checkpoint-due:{checkpoint.pk}"
+    link = absolute_url(case_path(case.pk))
+    title = gettext("人事风控：跟踪回访到期")
+    pseudonym_line = gettext("员工：%(pseudonym)s") % {"pseudonym": case.employee.pseudonym}
+    due_line = gettext("期限：%(due_date)s") % {"due_date": checkpoint.due_date.isoformat()}
+    day_line = gettext("回访：跟踪第 %(days)s 天") % {"days": checkpoint.days_after}
+    message = channels.Message(title=title, lines=(pseudonym_line, due_line), link=link)
+
+    recipient = case.assignee or follow_up.started_by
+    created = notification_create(
+        recipient=recipient,
+        title=title,
+        body="\n".join((pseudonym_line, day_line, due_line)),
+        link=link,
+        dedupe_key=dedupe_key,
+    )
+    queued = int(created is not None)
+    for channel in Channel.objects.filter(enabled=True, send_step_reminders=True):
+        queued += (
+            _queue(channel=channel, message=message, dedupe_key=dedupe_key, send_now=send_now)
+            is not None
+        )
+    return queued
+
+
 def notifications_collect_due(*, today: datetime.date | None = None) -> int:
-    """Queue what is due but not yet announced: open alerts at a notified level, due steps.
+    """Queue what is due but not yet announced: alerts at a notified level, steps, checkpoints.
 
     The deliveries are left for `deliveries_send_due`, which the caller runs next.
     """
@@ -258,6 +301,8 @@ def notifications_collect_due(*, today: datetime.date | None = None) -> int:
             queued += alert_notify(alert=alert, send_now=False)
         for step in steps_due(day=today).select_related("case__assignee"):
             queued += step_due_notify(step=step, send_now=False)
+        for checkpoint in checkpoints_due(day=today):
+            queued += checkpoint_due_notify(checkpoint=checkpoint, send_now=False)
     return queued
 
 

@@ -27,6 +27,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext, gettext_lazy
 
+from hrguard.cases.follow_up import cases_reopen_on_recurrence
 from hrguard.core.errors import ValidationFailed
 from hrguard.notify.services import alert_notify
 from hrguard.people.models import Employee
@@ -38,6 +39,7 @@ from hrguard.risk.engine import (
     RuleSetInvalid,
     ScanOutcome,
     rule_set_load,
+    rule_set_parse,
     scan_evaluate,
 )
 from hrguard.risk.frames import FRAME_SOURCES, scan_frames
@@ -70,6 +72,33 @@ def rule_set_read(*, path: Path | None = None) -> RuleSetConfig:
     """Load and validate a rule-set file (the default one unless `path` is given)."""
     try:
         return rule_set_load(path or DEFAULT_RULE_SET)
+    except RuleSetInvalid as error:
+        template = _RULE_SET_PROBLEMS.get(error.problem, _RULE_SET_PROBLEMS["syntax"])
+        raise ValidationFailed(
+            str(template),
+            code="ruleset_invalid",
+            source=error.source,
+            key=error.key,
+            detail=error.detail,
+        ) from error
+
+
+def rule_set_in_force() -> RuleSetConfig:
+    """Return the rule set a scan uses when no file is named: the newest stored version.
+
+    The shipped default wins while its version was never stored, so an upgrade
+    that ships a new default takes effect. Otherwise the newest stored version
+    is used: one saved on the rule settings page, or the default an earlier
+    scan stored.
+    """
+    shipped = rule_set_read()
+    if not RuleSet.objects.filter(version=shipped.version).exists():
+        return shipped
+    newest = RuleSet.objects.order_by("-created_at", "-pk").first()
+    if newest is None or newest.version == shipped.version:
+        return shipped
+    try:
+        return rule_set_parse(newest.content, source=newest.version)
     except RuleSetInvalid as error:
         template = _RULE_SET_PROBLEMS.get(error.problem, _RULE_SET_PROBLEMS["syntax"])
         raise ValidationFailed(
@@ -126,7 +155,7 @@ def scan_run(
     so a long read does not hold SQLite's write lock. `progress(done, total)`
     is called after each loaded source, each indicator and the final write.
     """
-    config = rule_set_read(path=rule_set_path)
+    config = rule_set_read(path=rule_set_path) if rule_set_path else rule_set_in_force()
     period = Period.ending_on(as_of, config.window_months)
     steps = _Steps(progress, len(FRAME_SOURCES) + len(config.indicators) + 1)
     started_at = timezone.now()
@@ -251,6 +280,8 @@ def _outcome_store(*, scan: ScanRun, outcome: ScanOutcome, rule_set: RuleSet) ->
     # Announce each alert once per level it reaches; messages are sent after commit.
     for alert in [*created, *updated]:
         alert_notify(alert=alert)
+    # A case under follow-up goes back to 处理中 when its employee's alert recurs.
+    cases_reopen_on_recurrence(alerts=[*created, *updated])
     for employee_no, alert in open_alerts.items():
         alert_of.setdefault(employee_no, alert)
 
