@@ -4,15 +4,25 @@ import datetime
 import hashlib
 import json
 import logging
+import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
+
+import tomlkit
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext
 
 from hrguard.chat.lexicon import Lexicon, lexicon_parse
 from hrguard.chat.models import ChatFlag, LexiconVersion
 from hrguard.chat.screening import ChatMessage, FlaggedMessage
 from hrguard.core.crypto import blind_index, encrypt_text
+from hrguard.core.errors import ValidationFailed
 from hrguard.privacy.audit import audit_record
+from hrguard.risk.engine import RuleSetInvalid, rule_set_parse
+from hrguard.risk.models import RuleSet
+from hrguard.risk.services import rule_set_in_force
 
 logger = logging.getLogger(__name__)
 
@@ -167,3 +177,79 @@ def _toml_string(value: str) -> str:
 
 def lexicon_changed(base: Lexicon, terms: Mapping[str, list[str]]) -> bool:
     return any(tuple(listed) != base.terms[section] for section, listed in terms.items())
+
+
+def rule_settings_save(
+    *,
+    changes: Mapping[str, bool | int | float],
+    terms: Mapping[str, list[str]],
+    user: Any,
+) -> RuleSet:
+    """Save the rule set in force with `changes` applied, and the lexicon with `terms`, as new versions.
+
+    `changes` maps dotted keys of the rule-set file ("levels.medium",
+    "indicators.colleague_borrowing.receivers_min") to new values. The new
+    rule set keeps the comments of the one it was made from. Both versions
+    get the same name; the lexicon is saved only when a term list changed.
+    Raises ValidationFailed naming the key when the result is not a valid rule set.
+    """
+    from hrguard.chat.selectors import lexicon_current
+
+    current = rule_set_in_force()
+    today = timezone.localdate()
+    version = _next_version(today)
+    document = tomlkit.parse(current.text)
+    before = tomllib.loads(current.text)
+    changed = []
+    for key, value in changes.items():
+        *path, name = key.split(".")
+        table: Any = document
+        old: Any = before
+        for part in path:
+            table, old = table[part], old[part]
+        if old[name] != value:
+            changed.append(key)
+            table[name] = value
+    document["version"] = version
+    document["updated"] = today
+    text = tomlkit.dumps(document)
+
+    try:
+        config = rule_set_parse(text, source=version)
+    except RuleSetInvalid as error:
+        raise ValidationFailed(
+            gettext("规则设置没有保存：%(key)s 的值无效（%(detail)s）。"),
+            code="rule_settings_invalid",
+            key=error.key,
+            detail=error.detail,
+        ) from error
+
+    lexicon = lexicon_current()
+    with transaction.atomic():
+        rule_set = RuleSet.objects.create(version=version, content=text, sha256=config.sha256)
+        audit_record(
+            actor=user,
+            action="risk.rule_set_save",
+            target_type="rule_set",
+            target_id=str(rule_set.pk),
+            before={"version": current.version},
+            after={"version": version, "changed": sorted(changed)},
+        )
+        if lexicon_changed(lexicon, terms):
+            lexicon_version_save(version=version, day=today, base=lexicon, terms=terms, user=user)
+    logger.info("rule set %s saved from %s, changed %s", version, current.version, changed)
+    return rule_set
+
+
+def _next_version(day: datetime.date) -> str:
+    """Return "YYYY.MM.DD.n" with the smallest n that no rule set or lexicon uses yet."""
+    prefix = f"{day:%Y.%m.%d}."
+    taken = set(
+        RuleSet.objects.filter(version__startswith=prefix).values_list("version", flat=True)
+    ) | set(
+        LexiconVersion.objects.filter(version__startswith=prefix).values_list("version", flat=True)
+    )
+    number = 1
+    while f"{prefix}{number}" in taken:
+        number += 1
+    return f"{prefix}{number}"

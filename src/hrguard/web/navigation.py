@@ -15,6 +15,7 @@ NAVIGATION: list[tuple[str, Promise]] = [
     ("web:dashboard", _("首页")),
     ("web:alert_list", _("预警列表")),
     ("ingest:upload", _("数据导入")),
+    ("chat:rule_settings", _("规则设置")),
     ("reports:index", _("报表")),
 ]
 
