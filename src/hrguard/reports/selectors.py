@@ -337,7 +337,7 @@ class EmployeeReport:
 def employee_report_for_user(*, user: User, employee_id: int) -> EmployeeReport:
     """Return the risk assessment of one employee in the user's scope; raise NotFound otherwise.
 
-    The name is shown only to a user who holds REVEAL_NAME and has revealed it,
+    The name is shown only to a user with REVEAL_NAME who has revealed it,
     with a reason, for one of the employee's alerts or cases.
     """
     if not can(user, Action.VIEW_ALERTS):

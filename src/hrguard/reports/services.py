@@ -29,6 +29,8 @@ class ReportOutput(models.TextChoices):
     HTML = "html", "HTML"
     XLSX = "xlsx", "Excel"
     PDF = "pdf", "PDF"
+    # The command line writes HTML, .xlsx and PDF files together.
+    FILES = "files", "files"
 
 
 def employee_report_generate(*, user: User, employee_id: int, output: str) -> EmployeeReport:

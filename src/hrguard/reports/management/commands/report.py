@@ -86,6 +86,6 @@ class Command(BaseCommand):
             employee_no=options["employee_no"],
             reason=options["reason"],
             show_name=options["show_name"],
-            output=ReportOutput.HTML,
+            output=ReportOutput.FILES,
         )
         return employee_report_files_write(report=report, out_dir=options["out"])
