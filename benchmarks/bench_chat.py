@@ -6,7 +6,16 @@ automaton, rules, and the classifier for every triggered message. The baseline
 is a plain `re` alternation of the same trigger spellings searched in every
 message; it only finds candidates and decides nothing.
 
+The batched path (`Detector.classify_many`) pre-filters the whole list in
+one polars `str.contains_any` call (Rust Aho–Corasick) and runs the detector
+only on triggered messages; the chat import screens messages the same way.
+
+`--archive N` instead imports a generated WeCom archive of N messages through
+`hrguard import chat` into a fresh SQLite database in a temporary folder and
+reports the time and the peak resident memory of the process.
+
 Run: .venv/bin/python benchmarks/bench_chat.py [--messages 200000]
+     .venv/bin/python benchmarks/bench_chat.py --archive 5000000
 """
 
 import argparse
@@ -125,7 +134,13 @@ def cpu_model() -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--messages", type=int, default=200_000, help="messages in the mix")
+    parser.add_argument(
+        "--archive", type=int, default=0, help="import a generated archive of this many messages"
+    )
     options = parser.parse_args()
+    if options.archive:
+        archive_import(options.archive)
+        return
 
     # One core: the detector is single-threaded, and pinning keeps the numbers comparable.
     os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})
@@ -139,6 +154,12 @@ def main() -> None:
     def full_path(batch: list[str]) -> object:
         return [detector.classify(text) for text in batch]
 
+    def batched(batch: list[str]) -> object:
+        return detector.classify_many(batch)
+
+    def prefilter_only(batch: list[str]) -> object:
+        return detector.triggered_many(batch)
+
     def automaton_only(batch: list[str]) -> object:
         return [detector.is_triggered(text) for text in batch]
 
@@ -146,7 +167,9 @@ def main() -> None:
         return [pattern.search(text) is not None for text in batch]
 
     results = {
+        "full path, batched: classify_many() with polars pre-filter": rate(batched, messages),
         "full path: classify() per message": rate(full_path, messages),
+        "polars contains_any pre-filter only, whole batch": rate(prefilter_only, messages),
         "trigger automaton only, per message": rate(automaton_only, messages),
         "baseline: re alternation per message": rate(baseline, messages),
     }
@@ -170,6 +193,108 @@ def main() -> None:
     print("|---|---:|---:|")
     for name, value in results.items():
         print(f"| {name} | {value:,.0f} | {value / base:.1f} |")
+
+
+ARCHIVE_EMPLOYEES = 2000
+ARCHIVE_GROUPS = 200
+ARCHIVE_START_MS = 1_793_462_400_000  # 2026-11-01 00:00 Asia/Shanghai
+# Share of archive records that are images (skipped) and of senders without consent.
+ARCHIVE_IMAGE_SHARE = 0.05
+ARCHIVE_NO_CONSENT_SHARE = 0.1
+
+
+def archive_write(path: Path, count: int, seed: int = 20261204) -> None:
+    """Write `count` WeCom archive records, one JSON object per line, without holding them."""
+    import json
+
+    rng = random.Random(seed)
+    triggered = [
+        m.text for m in training_split() if detector_load().classify(m.text).trigger is not None
+    ]
+    step_ms = 30 * 24 * 3600 * 1000 // count
+    with path.open("w", encoding="utf-8") as stream:
+        for index in range(count):
+            sender = f"B{rng.randrange(ARCHIVE_EMPLOYEES):05d}"
+            record: dict[str, object] = {
+                "msgid": f"{index}_{seed}",
+                "action": "send",
+                "from": sender,
+                "msgtime": ARCHIVE_START_MS + index * step_ms,
+            }
+            if rng.random() < 0.2:
+                record["roomid"] = f"wrBench{rng.randrange(ARCHIVE_GROUPS):04d}"
+                record["tolist"] = [f"B{rng.randrange(ARCHIVE_EMPLOYEES):05d}" for _ in range(5)]
+            else:
+                record["roomid"] = ""
+                record["tolist"] = [f"B{rng.randrange(ARCHIVE_EMPLOYEES):05d}"]
+            if rng.random() < ARCHIVE_IMAGE_SHARE:
+                record["msgtype"] = "image"
+                record["image"] = {"md5sum": "0" * 32, "filesize": 1024, "sdkfileid": "x"}
+            else:
+                if rng.random() < TRIGGERED_SHARE:
+                    text = rng.choice(triggered)
+                else:
+                    text = "，".join(rng.sample(WORK_CHAT, rng.randint(1, 3)))
+                record["msgtype"] = "text"
+                record["text"] = {"content": text}
+            stream.write(json.dumps(record, ensure_ascii=False) + "\n")
+
+
+def archive_import(count: int) -> None:
+    """Import a generated archive into a fresh database and print time and peak memory."""
+    import resource
+    import tempfile
+
+    home = Path(tempfile.mkdtemp(prefix="hrguard-bench-chat-"))
+    os.environ["HRGUARD_HOME"] = str(home)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "hrguard.config.settings")
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    from hrguard.chat.models import ChatFlag
+    from hrguard.ingest.services import import_file
+    from hrguard.people.models import Department, Employee
+    from hrguard.people.pseudonyms import pseudonym_for
+    from hrguard.privacy.models import Consent, DataCategory
+
+    call_command("migrate", verbosity=0)
+    department = Department.objects.create(name="基准测试部")
+    employees = Employee.objects.bulk_create(
+        Employee(
+            employee_no=f"B{number:05d}",
+            name=f"职员{number}",
+            department=department,
+            hire_date=datetime.date(2020, 1, 1),
+            pseudonym=pseudonym_for(f"B{number:05d}", length=8),
+        )
+        for number in range(ARCHIVE_EMPLOYEES)
+    )
+    consenting = employees[: int(ARCHIVE_EMPLOYEES * (1 - ARCHIVE_NO_CONSENT_SHARE))]
+    Consent.objects.bulk_create(
+        Consent(employee=e, category=DataCategory.CHAT, granted_on=datetime.date(2026, 1, 1))
+        for e in consenting
+    )
+    archive = home / "archive.jsonl"
+    archive_write(archive, count)
+    size_mb = archive.stat().st_size / 1e6
+    detector_load()
+
+    rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    started, cpu_started = time.perf_counter(), time.process_time()
+    report = import_file(kind="chat", path=archive, file_name=archive.name)
+    elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu_started
+    rss_after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+    print(f"date: {datetime.datetime.now(datetime.UTC):%Y-%m-%d %H:%M} UTC")
+    print(f"machine: {cpu_model()}, Python {platform.python_version()}")
+    print(f"archive: {count:,} records, {size_mb:,.0f} MB, status {report.status}")
+    print(f"flagged and stored: {ChatFlag.objects.count():,}")
+    for note in report.notes:
+        print(f"note: {note}")
+    print(f"import: {elapsed:,.1f} s wall, {cpu:,.1f} s CPU, {count / elapsed:,.0f} records/s")
+    print(f"peak RSS: {rss_before:,.0f} MiB before the import, {rss_after:,.0f} MiB after")
 
 
 if __name__ == "__main__":

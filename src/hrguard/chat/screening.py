@@ -4,9 +4,9 @@ The caller decides which messages may be read at all (the sender's chat
 consent) and hands only those to `ChatScreen.feed`. The screen classifies
 them in batches and yields a `FlaggedMessage` for each request, with at most
 one earlier and one later message of the same conversation, each at most
-CONTEXT_GAP away, as context. No
-other message leaves this module: the only state kept between batches is the
-latest readable message of each conversation, in memory.
+CONTEXT_GAP away, as context. No other message leaves this module: the only
+state kept between batches is, in memory, the latest readable message of each
+conversation active within CONTEXT_GAP.
 
 The module imports no Django so it can run in benchmarks and notebooks.
 """
@@ -110,6 +110,28 @@ class ChatScreen:
                     flagged = FlaggedMessage(message, detection, before=self._before(message))
                     self._waiting.setdefault(conversation, []).append(flagged)
             self._previous[conversation] = message
+
+        yield from self._forget_before(max(message.sent_at for message in batch) - CONTEXT_GAP)
+
+    def _forget_before(self, horizon: datetime.datetime) -> Iterator[FlaggedMessage]:
+        """Drop context older than `horizon` and yield requests that can get no "after" now.
+
+        This keeps memory to the conversations active within CONTEXT_GAP of the
+        latest message, however long the archive. An archive out of time order
+        loses some context but no request.
+        """
+        self._previous = {
+            conversation: message
+            for conversation, message in self._previous.items()
+            if message.sent_at >= horizon
+        }
+        expired = [
+            conversation
+            for conversation, waiting in self._waiting.items()
+            if waiting[-1].message.sent_at < horizon
+        ]
+        for conversation in expired:
+            yield from self._waiting.pop(conversation)
 
     def _before(self, message: ChatMessage) -> ChatMessage | None:
         previous = self._previous.get(message.conversation)
