@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "hrguard.risk",
     "hrguard.chat",
     "hrguard.cases",
+    "hrguard.cases.evidence",
     "hrguard.notify",
     "hrguard.reports",
     "hrguard.web",

@@ -11,6 +11,7 @@ urlpatterns = [
     path("chat/", include("hrguard.chat.urls")),
     path("privacy/", include("hrguard.privacy.urls")),
     path("cases/", include("hrguard.cases.urls")),
+    path("evidence/", include("hrguard.cases.evidence.urls")),
     path("notify/", include("hrguard.notify.urls")),
     path("reports/", include("hrguard.reports.urls")),
     path("", include("hrguard.web.urls")),
