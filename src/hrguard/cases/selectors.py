@@ -96,6 +96,16 @@ def case_list_for_user(
     return cases.order_by("due_date", "-opened_at")
 
 
+def case_assignees_for_user(*, user: Any) -> list[Any]:
+    """Return the users assigned to cases in the user's scope, for the case list's filter."""
+    assignee_ids = (
+        case_list_for_user(user=user, open_only=False)
+        .exclude(assignee=None)
+        .values_list("assignee_id", flat=True)
+    )
+    return list(get_user_model().objects.filter(pk__in=assignee_ids).order_by("username"))
+
+
 def handlers_for_employee(*, employee: Employee) -> list[Any]:
     """Return the active users who may handle this employee's case, as assignees or step owners."""
     permission = Permission.objects.filter(
@@ -144,6 +154,19 @@ def follow_up_consent_in_force(*, case: Case, day: datetime.date) -> FollowUpCon
     )
 
 
+def follow_up_consent_get_for_user(*, consent_id: int, user: Any) -> FollowUpConsent:
+    """Return a follow-up consent of a case the user may handle; raise NotFound otherwise."""
+    consent = FollowUpConsent.objects.select_related("case").filter(pk=consent_id).first()
+    if consent is None:
+        raise NotFound(gettext("跟踪回访同意 %(consent_id)s 不存在。"), consent_id=consent_id)
+    case_get_for_user(case_id=consent.case_id, user=user)
+    return consent
+
+
+def follow_up_consents_for_case(*, case: Case) -> QuerySet[FollowUpConsent]:
+    return FollowUpConsent.objects.filter(case=case).select_related("recorded_by")
+
+
 def follow_up_current(*, case: Case) -> FollowUp | None:
     return FollowUp.objects.filter(case=case, ended_at__isnull=True).order_by("-pk").first()
 
@@ -185,9 +208,25 @@ def case_events(*, case: Case) -> QuerySet[CaseEvent]:
     return CaseEvent.objects.filter(case=case).select_related("actor").order_by("created_at", "pk")
 
 
+def legal_aid_stale_before(*, today: datetime.date) -> datetime.date:
+    """Return the verification date before which a directory entry is no longer offered."""
+    return today - datetime.timedelta(days=LEGAL_AID_MAX_AGE_DAYS)
+
+
+def legal_aid_providers_all() -> QuerySet[LegalAidProvider]:
+    return LegalAidProvider.objects.order_by("-active", "name")
+
+
+def legal_aid_provider_get(*, provider_id: int) -> LegalAidProvider:
+    provider = LegalAidProvider.objects.filter(pk=provider_id).first()
+    if provider is None:
+        raise NotFound(gettext("法律援助机构 %(provider_id)s 不存在。"), provider_id=provider_id)
+    return provider
+
+
 def legal_aid_providers_current(*, today: datetime.date) -> QuerySet[LegalAidProvider]:
     """Active providers verified within LEGAL_AID_MAX_AGE_DAYS of `today`."""
-    oldest = today - datetime.timedelta(days=LEGAL_AID_MAX_AGE_DAYS)
+    oldest = legal_aid_stale_before(today=today)
     return LegalAidProvider.objects.filter(active=True, last_verified_on__gte=oldest)
 
 

@@ -118,6 +118,7 @@ def case_open_from_alert(
     require_case_access(user, alert.employee)
     if assignee is not None:
         _check_handler(assignee, alert.employee)
+    _check_not_past(due_date, timezone.localdate())
 
     with transaction.atomic():
         alert = Alert.objects.select_for_update().select_related("employee").get(pk=alert.pk)
@@ -585,6 +586,11 @@ def legal_aid_provider_save(
         raise ValidationFailed(
             gettext("核实日期 %(day)s 晚于今天。"), day=last_verified_on.isoformat()
         )
+    same_name = LegalAidProvider.objects.filter(name=name)
+    if provider is not None:
+        same_name = same_name.exclude(pk=provider.pk)
+    if same_name.exists():
+        raise ValidationFailed(gettext("名录中已有名为“%(name)s”的机构。"), name=name)
 
     with transaction.atomic():
         provider = provider or LegalAidProvider()

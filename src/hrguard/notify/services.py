@@ -123,6 +123,13 @@ def notification_mark_read(*, notification: Notification, user: Any) -> Notifica
     return notification
 
 
+def notifications_mark_all_read(*, user: Any) -> int:
+    """Mark every unread notification of the user read; return how many changed."""
+    return Notification.objects.filter(recipient=user, read_at__isnull=True).update(
+        read_at=timezone.now()
+    )
+
+
 def _queue(
     *, channel: Channel, message: channels.Message, dedupe_key: str, send_now: bool
 ) -> Delivery | None:
