@@ -36,6 +36,7 @@ from hrguard.cases.selectors import follow_up_consent_in_force, require_case_acc
 from hrguard.cases.states import CaseState
 from hrguard.cases.validators import validate_no_debt_discipline
 from hrguard.core.errors import ValidationFailed
+from hrguard.risk.explain import indicator_label
 from hrguard.risk.models import LEVEL_ORDER, Alert, AlertLevel
 
 logger = logging.getLogger(__name__)
@@ -217,7 +218,8 @@ def recurrence_reason(follow_up: FollowUp, alert: Alert) -> str | None:
         }
     added = sorted(set(alert.indicators) - set(follow_up.alert_indicators))
     if added:
-        return gettext("新命中指标：%(codes)s。") % {"codes": "、".join(added)}
+        labels = "、".join(str(indicator_label(code)) for code in added)
+        return gettext("新命中指标：%(indicators)s。") % {"indicators": labels}
     return None
 
 
