@@ -12,6 +12,9 @@ class ChatFlag(models.Model):
     hrguard.core.crypto (purposes FLAG_TEXT_PURPOSE and FLAG_CONTEXT_PURPOSE).
     """
 
+    # TODO: purge an employee's flags when their chat consent is withdrawn, on the retention
+    # schedule of DataCategory.CHAT; until then scans only stop reading them.
+
     employee = models.ForeignKey(
         "people.Employee",
         verbose_name=_("发送人"),

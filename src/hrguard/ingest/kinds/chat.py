@@ -13,7 +13,9 @@ Privacy by construction: a message is read only when its sender is on the
 roster and their 聊天记录 consent is in force on the message's day; other
 messages are counted and dropped before classification. Only messages flagged
 as borrowing requests to a colleague are stored, encrypted, with at most one
-earlier and one later message of the same conversation as context. The
+earlier and one later message of the same conversation as context; context
+comes only from messages that could be read, so a colleague without consent
+never appears in it. The
 original file is not kept, and row problems name the row and field but never
 a message text.
 """
