@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "hrguard.chat",
     "hrguard.cases",
     "hrguard.cases.evidence",
+    "hrguard.cases.guarantee",
     "hrguard.notify",
     "hrguard.reports",
     "hrguard.web",

@@ -12,6 +12,7 @@ urlpatterns = [
     path("privacy/", include("hrguard.privacy.urls")),
     path("cases/", include("hrguard.cases.urls")),
     path("evidence/", include("hrguard.cases.evidence.urls")),
+    path("guarantee/", include("hrguard.cases.guarantee.urls")),
     path("notify/", include("hrguard.notify.urls")),
     path("reports/", include("hrguard.reports.urls")),
     path("", include("hrguard.web.urls")),
