@@ -44,6 +44,7 @@ def test_case_page_shows_case_evidence_and_suggestions(
     assert "员工希望得到的帮助：" in page
     assert "示例区法律援助中心" in page
     assert [row.event.kind for row in response.context["events"]] == ["opened"]
+    assert f'action="/evidence/case/{case.pk}/upload/"' in page
 
 
 def test_case_page_outside_scope_returns_404(client: Client, case: Case) -> None:

@@ -5,11 +5,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from hrguard.cases import forms, selectors
+from hrguard.cases.evidence.views import evidence_panel_context
 from hrguard.cases.models import (
     Case,
     CaseEvent,
@@ -138,7 +138,8 @@ def case_page_context(case: Case, user: Any, today: datetime.date | None = None)
         "checkpoint_pending": FollowUpCheckpoint.Status.PENDING,
         "step_planned": InterventionStep.Status.PLANNED,
         "events": _event_rows(case),
-        "evidence_panel_url": _evidence_panel_url(case),
+        # The evidence app's panel: its list and upload form, posting to its own views.
+        "evidence": evidence_panel_context(case=case, user=user),
     }
 
 
@@ -218,13 +219,12 @@ def _event_rows(case: Case) -> list[EventRow]:
         actor = event.actor.get_username() if event.actor else str(_("系统（风险扫描）"))
         row = EventRow(event=event, actor=actor)
         for key in [*event.before, *(k for k in event.after if k not in event.before)]:
-            row.changes.append(
-                Change(
-                    label=str(EVENT_KEY_LABELS.get(key, key)),
-                    before=_value_text(key, event.before.get(key), usernames),
-                    after=_value_text(key, event.after.get(key), usernames),
-                )
-            )
+            before = _value_text(key, event.before.get(key), usernames)
+            after = _value_text(key, event.after.get(key), usernames)
+            # Ids stay in the history for every change, but an unchanged value is not news.
+            if before != after:
+                label = str(EVENT_KEY_LABELS.get(key, key))
+                row.changes.append(Change(label=label, before=before, after=after))
         rows.append(row)
     return rows
 
@@ -242,11 +242,3 @@ def _value_text(key: str, value: Any, usernames: dict[int, str]) -> str:
     if isinstance(value, bool):
         return str(_("是")) if value else str(_("否"))
     return str(value)
-
-
-def _evidence_panel_url(case: Case) -> str:
-    """Return the evidence app's panel for this case, or "" while that app is not installed."""
-    try:
-        return reverse("evidence:panel", args=[case.pk])
-    except NoReverseMatch:
-        return ""
