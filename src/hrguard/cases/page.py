@@ -34,7 +34,7 @@ EVENT_KEY_LABELS = {
     "level": _("预警级别"),
     "indicators": _("命中指标"),
     "assignee_id": _("负责人"),
-    "due_date": _("处理期限"),
+    "due_date": _("期限"),
     "step_id": _("步骤"),
     "kind": _("干预方式"),
     "owner_id": _("执行人"),

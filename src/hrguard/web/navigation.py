@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 NAVIGATION: list[tuple[str, Promise]] = [
     ("web:dashboard", _("首页")),
     ("web:alert_list", _("预警列表")),
+    ("cases:case_list", _("案件")),
     ("ingest:upload", _("数据导入")),
     ("chat:rule_settings", _("规则设置")),
     ("reports:index", _("报表")),
@@ -46,5 +47,11 @@ def navigation_items(
 
 def _is_active(url_name: str, current: str) -> bool:
     # Detail pages belong to the list page of the same app section.
-    sections = {"web:alert_detail": "web:alert_list", "web:employee_profile": "web:alert_list"}
+    sections = {
+        "web:alert_detail": "web:alert_list",
+        "web:employee_profile": "web:alert_list",
+        "cases:case_detail": "cases:case_list",
+        "cases:legal_aid_list": "cases:case_list",
+        "cases:legal_aid_edit": "cases:case_list",
+    }
     return url_name == sections.get(current, current)
