@@ -35,9 +35,12 @@ lint: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python -m benchmarks.run
 
+# Message ids are the Chinese text, so only the English catalogue needs translating.
+# The compiled .mo files are committed: a fresh install needs no gettext tools.
 messages: $(STAMP)
-	cd src/hrguard && ../../$(BIN)/django-admin makemessages -l zh_Hans -l en --no-obsolete
-	cd src/hrguard && ../../$(BIN)/python ../../scripts/compile_messages.py
+	mkdir -p src/hrguard/locale
+	cd src/hrguard && ../../$(BIN)/hrguard makemessages -l en --no-obsolete --ignore "var/*"
+	cd src/hrguard && ../../$(BIN)/hrguard compilemessages -l en
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache
