@@ -7,10 +7,11 @@ from django.test import Client
 from django.urls import reverse
 
 from hrguard.cases.evidence.models import CustodyEvent, EvidenceItem
+from hrguard.cases.evidence.services import evidence_attach
 from hrguard.cases.models import Case
 from hrguard.privacy.roles import Role
 from tests.cases.builders import make_user
-from tests.evidence.conftest import MP3_BYTES, login_verified, upload
+from tests.evidence.conftest import MP3_BYTES, PDF_BYTES, PNG_BYTES, login_verified, upload
 
 
 @pytest.mark.django_db
@@ -81,3 +82,32 @@ def test_evidence_package_view_returns_zip_for_legal(
     assert response.status_code == 200
     assert response["Content-Type"] == "application/zip"
     assert response.content[:4] == b"PK\x03\x04"
+
+
+@pytest.mark.django_db
+def test_evidence_view_image_inline_and_pdf_as_attachment(
+    client: Client, case: Case, hr_user: Any
+) -> None:
+    screenshot = evidence_attach(
+        case=case, user=hr_user, uploaded_file=upload("截图.png", PNG_BYTES), description="短信截图"
+    )
+    contract = evidence_attach(
+        case=case, user=hr_user, uploaded_file=upload("合同", PDF_BYTES), description="借款合同"
+    )
+    login_verified(client, hr_user)
+
+    image = client.get(reverse("evidence:view", args=[screenshot.pk]))
+    document = client.get(reverse("evidence:view", args=[contract.pk]))
+
+    assert image["Content-Type"] == "image/png"
+    assert image["Content-Disposition"].startswith("inline;")
+    assert document["Content-Disposition"].startswith("attachment;")
+    assert "filename*=utf-8''%E5%90%88%E5%90%8C.pdf" in document["Content-Disposition"]
+    assert list(
+        CustodyEvent.objects.filter(action__in=["viewed", "downloaded"]).values_list(
+            "item", "action"
+        )
+    ) == [
+        (screenshot.pk, "viewed"),
+        (contract.pk, "downloaded"),
+    ]

@@ -18,6 +18,7 @@ NAVIGATION: list[tuple[str, Promise]] = [
     ("ingest:upload", _("数据导入")),
     ("chat:rule_settings", _("规则设置")),
     ("reports:index", _("报表")),
+    ("guarantee:dispute_list", _("担保纠纷")),
 ]
 
 

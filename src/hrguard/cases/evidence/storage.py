@@ -92,6 +92,7 @@ def file_store(*, uploaded_file: UploadedFileLike) -> StoredFile:
         spool.seek(0)
         plaintext = spool.read()
 
+    # TODO: `hrguard keys rotate` re-encrypts columns only, so stored files keep their old key id.
     token = crypto.encrypt(plaintext, purpose=ENCRYPTION_PURPOSE)
     storage_name = f"{secrets.token_hex(16)}.bin"
     _write_once(store_folder() / storage_name, token)

@@ -66,4 +66,8 @@ def document_custody(*, documents: list[SignedDocument]) -> list[tuple[AuditEntr
     )
     actor_ids = {entry.actor_id for entry in entries if entry.actor_id is not None}
     names = dict(get_user_model().objects.filter(pk__in=actor_ids).values_list("pk", "username"))
-    return [(entry, names.get(entry.actor_id, gettext("系统"))) for entry in entries]
+    system = gettext("系统")
+    return [
+        (entry, system if entry.actor_id is None else names.get(entry.actor_id, system))
+        for entry in entries
+    ]

@@ -217,7 +217,7 @@ def dispute_scan(*, dispute: GuaranteeDispute, user: Any) -> ClauseScan:
     documents = list(SignedDocument.objects.filter(employee=dispute.colleague))
     contents = _documents_read(documents=documents, user=user, purpose="clause_scan")
 
-    results = []
+    results: list[dict[str, Any]] = []
     for document, content in zip(documents, contents, strict=True):
         extracted = text_extract(content, document.file_type)
         hits = clauses_find(extracted.text, clauses) if extracted.text else []

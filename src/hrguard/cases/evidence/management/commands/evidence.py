@@ -17,7 +17,10 @@ from hrguard.core.errors import HrguardError
 
 
 class Command(HrguardCommand):
-    help = _("证据包：verify 重新计算并核对证据包中每个文件的 SHA-256；export 导出案件的证据包。")
+    # HrguardCommand resolves the lazy text before argparse reads it.
+    help = _(  # type: ignore[assignment]
+        "证据包：verify 重新计算并核对证据包中每个文件的 SHA-256；export 导出案件的证据包。"
+    )
 
     def add_arguments(self, parser: ArgumentParser) -> None:
         subcommands = parser.add_subparsers(dest="subcommand", required=True)
