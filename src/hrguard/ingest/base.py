@@ -1,8 +1,13 @@
 """Types shared by every importer: row problems and the import report."""
 
 from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from django.utils.translation import gettext as _
+
+if TYPE_CHECKING:
+    from hrguard.ingest.bills.types import DeclaredTotals
 
 
 @dataclass(frozen=True)
@@ -55,6 +60,13 @@ class ImportReport:
     # All issues found; `issues` keeps only the first ones when a file has very many.
     issues_total: int = 0
     notes: list[str] = field(default_factory=list)
+    # Differences that did not stop the import, for example a bill whose stated sums
+    # differ from its rows; they are kept on the batch too.
+    warnings: list[RowIssue] = field(default_factory=list)
+    # For a bill: the totals it states about itself (a DeclaredTotals), and the rows
+    # read per direction as {"income": (count, sum)}.
+    declared_totals: "DeclaredTotals | None" = None
+    read_totals: dict[str, tuple[int, Decimal]] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:

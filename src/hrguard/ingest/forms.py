@@ -18,6 +18,14 @@ class UploadForm(forms.Form):
         help_text=_("导入个人账单（支付记录）时必填：账单所属员工的工号。"),
     )
     dry_run = forms.BooleanField(label=_("仅校验，不写入"), required=False)
+    accept_totals_mismatch = forms.BooleanField(
+        label=_("已核对账单，仍然导入"),
+        required=False,
+        help_text=_(
+            "只用于个人账单：账单声明的笔数与读到的不一致，而人事已核对文件完整时勾选。"
+            "差异会记在导入结果中。"
+        ),
+    )
 
     def clean(self) -> dict:
         data = super().clean() or {}

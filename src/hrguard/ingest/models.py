@@ -42,6 +42,9 @@ class ImportBatch(models.Model):
     rows_rejected = models.PositiveIntegerField(_("错误行"), default=0)
     # Row-level problems: [{"row": 5, "column": "金额", "value": "abc", "message": "..."}]
     errors = models.JSONField(default=list, blank=True)
+    # Differences that did not stop the import, such as a bill whose stated sum differs
+    # from its rows: [{"row": 9, "message": "..."}]
+    warnings = models.JSONField(default=list, blank=True)
     # Path under HRGUARD_HOME of the stored original, set only when committed.
     stored_path = models.CharField(max_length=500, blank=True)
     created_by = models.ForeignKey(

@@ -18,6 +18,7 @@ from hrguard.ingest.models import ImportBatch
 from hrguard.ingest.selectors import batch_rejected_rows_xlsx
 from hrguard.people.models import Employee
 from hrguard.privacy.audit import audit_record
+from hrguard.privacy.register import source_disabled_message
 
 logger = logging.getLogger(__name__)
 
@@ -32,24 +33,29 @@ def import_file(
     file_name: str,
     employee_no: str | None = None,
     dry_run: bool = False,
+    accept_totals_mismatch: bool = False,
     user: Any = None,
 ) -> ImportReport:
     """Validate and import one file of `kind`, recording the attempt as an ImportBatch.
 
     Nothing is written unless the whole file is valid. Then every row is written in one
     transaction and the original is kept under HRGUARD_HOME/imports/. A dry run only
-    validates and counts. Every attempt is written to the audit log. Raises
-    ValidationFailed for an unknown kind.
+    validates and counts. With `accept_totals_mismatch`, a bill whose row count differs
+    from the count it states is imported, and the difference becomes a warning. Every
+    attempt is written to the audit log. Raises ValidationFailed for an unknown kind.
     """
     importer_class = importer_class_for(kind)
     sha256, size = _file_digest(path)
     issues = IssueCollector()
     logger.info("import of %s started: sha256 %s, dry run %s", kind, sha256, dry_run)
+    if disabled := source_disabled_message(kind):
+        issues.add(RowIssue(message=disabled))
 
     employee = None
     if importer_class.needs_employee:
         employee = _employee_for_bill(employee_no, issues)
     importer = importer_class(path=path, file_name=file_name, employee=employee)
+    importer.accept_totals_mismatch = accept_totals_mismatch
     if not issues.total:
         importer.validate(issues)
 
@@ -96,6 +102,9 @@ def import_file(
         issues=issues.issues,
         issues_total=issues.total,
         notes=list(importer.notes),
+        warnings=list(importer.warnings),
+        declared_totals=importer.declared_totals,
+        read_totals=dict(importer.read_totals),
     )
     if issues.total > len(issues.kept):
         report.notes.append(
@@ -151,6 +160,7 @@ def _finish_batch(
     # TODO: purge the row values kept here with the retention schedule of the batch's data
     # category; until then they stay as long as the batch.
     batch.errors = [_issue_json(issue, cells) for issue, cells in issues.kept]
+    batch.warnings = [{"row": issue.row, "message": issue.message} for issue in importer.warnings]
     batch.save()
     _audit_batch(batch, user=user)
 

@@ -64,6 +64,7 @@ def upload(request: HttpRequest) -> HttpResponse:
                 file_name=Path(upload_file.name).name,
                 employee_no=form.cleaned_data["employee_no"] or None,
                 dry_run=form.cleaned_data["dry_run"],
+                accept_totals_mismatch=form.cleaned_data["accept_totals_mismatch"],
                 user=request.user,
             )
         # Notes are not stored with the batch, so they travel to the report page as messages.

@@ -10,8 +10,8 @@ from django.utils.translation import gettext as _
 from hrguard.core.errors import ValidationFailed
 from hrguard.ingest.base import RowIssue
 from hrguard.ingest.bills.layouts import KNOWN_HEADERS, WECHAT, BillLayout, match_layout
-from hrguard.ingest.bills.totals import check_totals, parse_declared
-from hrguard.ingest.bills.types import BillRow, DeclaredTotals, Source
+from hrguard.ingest.bills.totals import Tally, TotalsCheck, check_totals, parse_declared, tally_rows
+from hrguard.ingest.bills.types import BillRow, DeclaredTotals, Direction, Source
 from hrguard.ingest.readers import (
     FileFormat,
     detect_encoding,
@@ -167,6 +167,29 @@ class Bill:
         """
         return parse_declared(chain(self._preamble, self._trailer_lines()))
 
+    @property
+    def preamble(self) -> list[tuple[int, str]]:
+        """The lines above the header as (line, text), the totals of newer layouts among them."""
+        return list(self._preamble)
+
+    @property
+    def width(self) -> int:
+        """The number of header cells."""
+        return self._width
+
+    @property
+    def field_columns(self) -> dict[str, int]:
+        """The column index of each BillRow field this layout has."""
+        return {field: index for field, (index, _name) in self._fields.items()}
+
+    def declared_with_trailer(self, trailer: Iterable[tuple[int, str]]) -> DeclaredTotals | None:
+        """The stated totals, given the trailer lines read by someone else (the fast path)."""
+        return parse_declared(chain(self._preamble, trailer))
+
+    def parse_cells(self, line: int, cells: list[str]) -> BillRow | RowIssue:
+        """Parse one data row's cleaned cells as `rows()` does."""
+        return self._parse_row(line, cells)
+
     def rows(self) -> Iterator[BillRow | RowIssue]:
         """Yield each transaction, or a RowIssue for a row that cannot be read.
 
@@ -177,8 +200,18 @@ class Bill:
             yield self._parse_row(row_number, cells)
 
     def check_totals(self, rows: Iterable[BillRow]) -> list[RowIssue]:
-        """Compare the rows read with the totals the bill states; one issue per mismatch."""
-        return check_totals(self.declared, rows)
+        """Compare the rows read with the totals the bill states; one issue per difference.
+
+        Count differences come first; `compare_totals` tells them apart from sum differences.
+        """
+        check = self.compare_totals(tally_rows(rows))
+        return [*check.rejections, *check.warnings]
+
+    def compare_totals(
+        self, tallies: dict[Direction, Tally], *, accept_count_mismatch: bool = False
+    ) -> TotalsCheck:
+        """Compare counted and summed rows with the stated totals: rejections and warnings."""
+        return check_totals(self.declared, tallies, accept_count_mismatch=accept_count_mismatch)
 
     def _data_rows(self) -> Iterator[tuple[int, list[str]]]:
         for row_number, cells in self._rows_after_header():

@@ -64,67 +64,115 @@ def _amount_or_none(text: str) -> Decimal | None:
 
 
 @dataclass
-class _Tally:
+class Tally:
+    """The rows read for one direction: how many, and their sum."""
+
     count: int = 0
     amount: Decimal = field(default_factory=Decimal)
 
 
-def check_totals(declared: DeclaredTotals | None, rows: Iterable[BillRow]) -> list[RowIssue]:
-    """Compare the rows read with the bill's stated totals; one issue per mismatch.
-
-    Rows are counted and summed by their 收/支 value, whatever their status.
-    """
-    # NOTE: Alipay's own 特别提示 6 warns that summed rows may differ from its stated
-    # sums "because the statistics logic differs"; which rows it leaves out is not
-    # documented. The count (共N笔记录) is the reliable check. Only the two samples with
-    # complete rows (Alipay 2019, a hand-made WeChat file) confirm the sum rule here.
-    if declared is None:
-        return []
-    tallies = {direction: _Tally() for direction in DIRECTIONS}
+def tally_rows(rows: Iterable[BillRow]) -> dict[Direction, Tally]:
+    """Count and sum rows by their 收/支 value, whatever their status."""
+    tallies = {direction: Tally() for direction in DIRECTIONS}
     for row in rows:
         tally = tallies[row.direction]
         tally.count += 1
         tally.amount += row.amount
+    return tallies
 
-    issues: list[RowIssue] = []
+
+@dataclass
+class TotalsCheck:
+    """How a bill's rows compare with the totals it states.
+
+    A count that differs means rows are missing or added, so it rejects the file unless
+    HR has checked the file and accepted the difference; then it becomes a warning. A sum
+    that differs alone is a warning: Alipay's own 特别提示 says its sums may not add up.
+    """
+
+    rejections: list[RowIssue] = field(default_factory=list)
+    warnings: list[RowIssue] = field(default_factory=list)
+
+
+def _count_fix() -> str:
+    return _(
+        "文件可能被截断或改动过。请重新导出完整的原始账单；如果已核对文件完整，"
+        "可在命令行加 --accept-totals-mismatch，或在上传页面勾选「已核对账单，仍然导入」后再导入。"
+    )
+
+
+def _accepted() -> str:
+    return _("已按「已核对账单，仍然导入」接受这一差异。")
+
+
+def check_totals(
+    declared: DeclaredTotals | None,
+    tallies: dict[Direction, Tally],
+    *,
+    accept_count_mismatch: bool = False,
+) -> TotalsCheck:
+    """Compare the tallies of the rows read with the bill's stated totals."""
+    # NOTE: Alipay's own 特别提示 6 warns that summed rows may differ from its stated
+    # sums "because the statistics logic differs"; which rows it leaves out is not
+    # documented. The count (共N笔记录) is the reliable check, so only counts reject.
+    check = TotalsCheck()
+    if declared is None:
+        return check
+
+    def count_differs(issue: RowIssue) -> None:
+        if accept_count_mismatch:
+            check.warnings.append(replace(issue, message=f"{issue.message}{_accepted()}"))
+        else:
+            check.rejections.append(replace(issue, message=f"{issue.message}{_count_fix()}"))
+
     read = sum(tally.count for tally in tallies.values())
     if declared.records is not None and declared.records != read:
-        issues.append(
+        count_differs(
             RowIssue(
-                _(
-                    "账单声明共 %(declared)d 笔记录，实际读到 %(read)d 笔。"
-                    "文件可能被截断或改动过，请重新导出完整的原始账单。"
-                )
+                _("账单声明共 %(declared)d 笔记录，实际读到 %(read)d 笔。")
                 % {"declared": declared.records, "read": read},
                 row=declared.records_line,
             )
         )
     for direction in DIRECTIONS:
         total = declared.for_direction(direction)
-        if total is not None:
-            issues.extend(_compare(total, tallies[direction]))
-    return issues
-
-
-def _compare(total: DeclaredTotal, tally: _Tally) -> list[RowIssue]:
-    count_differs = total.count is not None and total.count != tally.count
-    amount_differs = total.amount is not None and total.amount != tally.amount
-    if not (count_differs or amount_differs):
-        return []
-    return [
-        RowIssue(
-            _(
-                "账单声明「%(label)s」%(declared_count)s 笔、合计 %(declared_amount)s 元，"
-                "实际读到 %(count)d 笔、合计 %(amount)s 元。"
-                "文件可能被截断或改动过，请重新导出完整的原始账单。"
+        if total is None:
+            continue
+        tally = tallies[direction]
+        if total.count is not None and total.count != tally.count:
+            count_differs(_direction_issue(total, tally))
+        elif total.amount is not None and total.amount != tally.amount:
+            check.warnings.append(
+                RowIssue(
+                    _(
+                        "账单声明「%(label)s」合计 %(declared_amount)s 元，实际读到的 %(count)d 笔"
+                        "合计 %(amount)s 元。笔数相符，合计不同只作提示，不影响导入；"
+                        "支付宝的说明也提到其统计口径可能与逐笔相加不同。"
+                    )
+                    % {
+                        "label": total.label,
+                        "declared_amount": f"{total.amount:.2f}",
+                        "count": tally.count,
+                        "amount": f"{tally.amount:.2f}",
+                    },
+                    row=total.line,
+                )
             )
-            % {
-                "label": total.label,
-                "declared_count": "?" if total.count is None else str(total.count),
-                "declared_amount": "?" if total.amount is None else f"{total.amount:.2f}",
-                "count": tally.count,
-                "amount": f"{tally.amount:.2f}",
-            },
-            row=total.line,
+    return check
+
+
+def _direction_issue(total: DeclaredTotal, tally: Tally) -> RowIssue:
+    return RowIssue(
+        _(
+            "账单声明「%(label)s」%(declared_count)s 笔、合计 %(declared_amount)s 元，"
+            "实际读到 %(count)d 笔、合计 %(amount)s 元。"
         )
-    ]
+        % {
+            "label": total.label,
+            "declared_count": "?" if total.count is None else str(total.count),
+            "declared_amount": "?" if total.amount is None else f"{total.amount:.2f}",
+            "count": tally.count,
+            "amount": f"{tally.amount:.2f}",
+        },
+        row=total.line,
+    )

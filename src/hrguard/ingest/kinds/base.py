@@ -25,6 +25,7 @@ from hrguard.ingest import readers, values
 from hrguard.ingest.base import RowIssue
 
 if TYPE_CHECKING:
+    from hrguard.ingest.bills.types import DeclaredTotals
     from hrguard.ingest.models import ImportBatch
     from hrguard.people.models import Employee
 
@@ -90,6 +91,18 @@ class IssueCollector:
         if len(self.kept) < self.limit:
             self.kept.append((issue, cells))
 
+    def extend(self, other: "IssueCollector") -> None:
+        """Add what another collector gathered, as if its issues had been added here.
+
+        The other collector's rows must come after this one's last row.
+        """
+        rejected_rows = self.rejected_rows + other.rejected_rows
+        for issue, cells in other.kept:
+            self.add(issue, cells)
+        self.total += other.total - len(other.kept)
+        self.rejected_rows = rejected_rows
+        self._last_row = other._last_row if other.total else self._last_row
+
     @property
     def issues(self) -> list[RowIssue]:
         return [issue for issue, _cells in self.kept]
@@ -150,9 +163,16 @@ class Importer(ABC):
         self.path = path
         self.file_name = file_name
         self.employee = employee
+        # Set by the caller: import a bill whose row count differs from the count it
+        # states, with a warning instead of a rejection.
+        self.accept_totals_mismatch = False
         self.layout = ""
         self.rows_total = 0
         self.notes: list[str] = []
+        # Differences that do not stop the import; kept on the batch and in the report.
+        self.warnings: list[RowIssue] = []
+        self.declared_totals: DeclaredTotals | None = None
+        self.read_totals: dict[str, tuple[int, Decimal]] = {}
 
     @abstractmethod
     def validate(self, issues: IssueCollector) -> None:

@@ -22,7 +22,8 @@ class Command(HrguardCommand):
         # A property, because argparse needs a str and a class attribute would be
         # translated once at import time.
         return _(
-            "导入一个文件：hrguard import 类型 文件 [--employee 工号] [--dry-run]。"
+            "导入一个文件：hrguard import 类型 文件 [--employee 工号] [--dry-run]"
+            " [--accept-totals-mismatch]。"
             "写出导入模板：hrguard import --template 类型 --format xlsx|csv 输出文件。"
         )
 
@@ -44,6 +45,11 @@ class Command(HrguardCommand):
             help=_("个人账单所属员工的工号（导入 payments 时必填）"),
         )
         parser.add_argument("--dry-run", action="store_true", help=_("只校验并统计，不写入数据库"))
+        parser.add_argument(
+            "--accept-totals-mismatch",
+            action="store_true",
+            help=_("已核对账单完整：账单声明的笔数与读到的不一致时仍然导入，并把差异记为提示"),
+        )
         parser.add_argument(
             "--template",
             metavar="KIND",
@@ -75,6 +81,7 @@ class Command(HrguardCommand):
                 file_name=path.name,
                 employee_no=options["employee_no"],
                 dry_run=options["dry_run"],
+                accept_totals_mismatch=options["accept_totals_mismatch"],
             )
         except HrguardError as error:
             raise CommandError(error.message) from error
@@ -83,6 +90,10 @@ class Command(HrguardCommand):
             self.stderr.write(issue.describe(report.file_name))
         for note in report.notes:
             self.stdout.write(note)
+        for warning in report.warnings:
+            self.stdout.write(
+                _("提示：%(warning)s") % {"warning": warning.describe(report.file_name)}
+            )
         if report.issues:
             self.stderr.write(
                 _("文件「%(file)s」有 %(count)d 个问题，没有写入任何数据。请改正后重新导入。")
