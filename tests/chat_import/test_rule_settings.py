@@ -1,6 +1,7 @@
 """The rule settings page: thresholds and lexicon saved as new versions that the next scan uses."""
 
 import datetime
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -14,9 +15,9 @@ from hrguard.chat.models import ChatFlag, LexiconVersion
 from hrguard.ingest.services import import_file
 from hrguard.people.models import Employee
 from hrguard.privacy.roles import Role
-from hrguard.risk.engine import rule_set_load
+from hrguard.risk.engine import DEFAULT_RULE_SET, rule_set_load
 from hrguard.risk.models import Alert, IndicatorResult, RuleSet, ScanRun
-from hrguard.risk.services import scan_run
+from hrguard.risk.services import rule_set_in_force, scan_run
 from tests.chat_import.conftest import ARCHIVE
 
 URL = "/chat/rules/"
@@ -132,3 +133,25 @@ def test_rule_settings_invalid_levels_rejected_and_nothing_saved() -> None:
     ]
     assert RuleSet.objects.count() == 0
     assert ScanRun.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_rule_set_in_force_prefers_new_shipped_version(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    client = _client(Role.HR_MANAGER)
+    client.post(URL, _form_data(client, **{"levels.high": 4}))
+    saved = RuleSet.objects.latest("pk")
+    assert rule_set_in_force().version == saved.version
+    upgraded = tmp_path / "default.toml"
+    upgraded.write_text(
+        DEFAULT_RULE_SET.read_text(encoding="utf-8").replace(
+            f'version = "{rule_set_load().version}"', 'version = "2099.1.1"'
+        ),
+        encoding="utf-8",
+    )
+    monkeypatch.setattr("hrguard.risk.services.DEFAULT_RULE_SET", upgraded)
+
+    in_force = rule_set_in_force()
+
+    assert in_force.version == "2099.1.1"

@@ -24,23 +24,23 @@ from hrguard.risk.engine.indicators.chat import CHAT_SCHEMA
 
 def lexicon_current() -> Lexicon:
     """Return the newest lexicon saved on the rule settings page, or the shipped one."""
-    saved = LexiconVersion.objects.order_by("-created_at", "-pk").first()
-    if saved is None:
-        return lexicon_load()
-    return _lexicon_cached(saved.content)
+    saved = _lexicon_saved_newest()
+    return lexicon_load() if saved is None else _lexicon_cached(saved.content)
+
+
+def detector_current() -> Detector:
+    """Return a detector built from the lexicon in force and the shipped model."""
+    saved = _lexicon_saved_newest()
+    return detector_load() if saved is None else _detector_cached(saved.content)
+
+
+def _lexicon_saved_newest() -> LexiconVersion | None:
+    return LexiconVersion.objects.order_by("-created_at", "-pk").first()
 
 
 @lru_cache(maxsize=4)
 def _lexicon_cached(content: str) -> Lexicon:
     return lexicon_parse(content)
-
-
-def detector_current() -> Detector:
-    """Return a detector built from the lexicon in force and the shipped model."""
-    saved = LexiconVersion.objects.order_by("-created_at", "-pk").first()
-    if saved is None:
-        return detector_load()
-    return _detector_cached(saved.content)
 
 
 @lru_cache(maxsize=4)

@@ -22,7 +22,7 @@ from hrguard.core.errors import ValidationFailed
 from hrguard.privacy.audit import audit_record
 from hrguard.risk.engine import RuleSetInvalid, rule_set_parse
 from hrguard.risk.models import RuleSet
-from hrguard.risk.services import rule_set_in_force
+from hrguard.risk.services import rule_set_freeze, rule_set_in_force
 
 logger = logging.getLogger(__name__)
 
@@ -226,6 +226,9 @@ def rule_settings_save(
 
     lexicon = lexicon_current()
     with transaction.atomic():
+        # Storing the base first marks it as seen, so the new version is the newest stored one
+        # and rule_set_in_force picks it over the shipped file.
+        rule_set_freeze(config=current)
         rule_set = RuleSet.objects.create(version=version, content=text, sha256=config.sha256)
         audit_record(
             actor=user,

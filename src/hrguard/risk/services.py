@@ -73,14 +73,18 @@ def rule_set_read(*, path: Path | None = None) -> RuleSetConfig:
     try:
         return rule_set_load(path or DEFAULT_RULE_SET)
     except RuleSetInvalid as error:
-        template = _RULE_SET_PROBLEMS.get(error.problem, _RULE_SET_PROBLEMS["syntax"])
-        raise ValidationFailed(
-            str(template),
-            code="ruleset_invalid",
-            source=error.source,
-            key=error.key,
-            detail=error.detail,
-        ) from error
+        raise _rule_set_problem(error) from error
+
+
+def _rule_set_problem(error: RuleSetInvalid) -> ValidationFailed:
+    template = _RULE_SET_PROBLEMS.get(error.problem, _RULE_SET_PROBLEMS["syntax"])
+    return ValidationFailed(
+        str(template),
+        code="ruleset_invalid",
+        source=error.source,
+        key=error.key,
+        detail=error.detail,
+    )
 
 
 def rule_set_in_force() -> RuleSetConfig:
@@ -88,8 +92,8 @@ def rule_set_in_force() -> RuleSetConfig:
 
     The shipped default wins while its version was never stored, so an upgrade
     that ships a new default takes effect. Otherwise the newest stored version
-    is used: one saved on the rule settings page, or the default an earlier
-    scan stored.
+    is used: one saved on the rule settings page, or the file an earlier scan
+    read (the default, or one named with --rule-set).
     """
     shipped = rule_set_read()
     if not RuleSet.objects.filter(version=shipped.version).exists():
@@ -100,14 +104,7 @@ def rule_set_in_force() -> RuleSetConfig:
     try:
         return rule_set_parse(newest.content, source=newest.version)
     except RuleSetInvalid as error:
-        template = _RULE_SET_PROBLEMS.get(error.problem, _RULE_SET_PROBLEMS["syntax"])
-        raise ValidationFailed(
-            str(template),
-            code="ruleset_invalid",
-            source=error.source,
-            key=error.key,
-            detail=error.detail,
-        ) from error
+        raise _rule_set_problem(error) from error
 
 
 def rule_set_freeze(*, config: RuleSetConfig) -> RuleSet:
