@@ -209,7 +209,7 @@ def _home_bytes() -> dict[str, bytes]:
 
 
 @pytest.mark.django_db(transaction=True)
-def test_import_leaves_no_message_text_in_database_or_home(
+def test_import_leaves_no_plaintext_anywhere(
     chat_company: dict[str, Employee],
 ) -> None:
     report = _import()

@@ -77,7 +77,7 @@ def test_rule_settings_page_shows_thresholds_and_lexicon() -> None:
 
 
 @pytest.mark.django_db
-def test_rule_settings_save_makes_version_the_next_scan_uses(
+def test_rule_settings_save_used_by_next_scan(
     chat_company: dict[str, Employee],
 ) -> None:
     client = _client(Role.HR_MANAGER)

@@ -57,7 +57,7 @@ class _Skipped:
 
 @dataclass
 class _ReadCounts:
-    """What pass 2 did with each message; nothing here holds a message text."""
+    """What pass 2 did with each message; no field contains a message text."""
 
     skipped_types: Counter[str] = field(default_factory=Counter)
     unknown_senders: int = 0
