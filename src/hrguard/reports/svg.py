@@ -98,7 +98,9 @@ def line_svg(categories: list[str], series: list[Series], *, label: str) -> str:
     """Draw one line per series over the categories (months), with a marker at each value."""
     axis_max = _nice_max(max((max(item.values, default=0) for item in series), default=0))
     plot_left = 48
-    plot_width = WIDTH - plot_left - PLOT_RIGHT
+    # Wider than PLOT_RIGHT, so the last month's label is centred on its point without clipping.
+    plot_right = 40
+    plot_width = WIDTH - plot_left - plot_right
     plot_top = LEGEND_HEIGHT + 8
     plot_height = LINE_HEIGHT - plot_top - AXIS_HEIGHT
     step = plot_width / max(len(categories) - 1, 1)
@@ -107,7 +109,7 @@ def line_svg(categories: list[str], series: list[Series], *, label: str) -> str:
     for tick in range(5):
         y = plot_top + plot_height * (4 - tick) / 4
         parts.append(
-            f'<line x1="{plot_left}" y1="{y:.1f}" x2="{WIDTH - PLOT_RIGHT}" y2="{y:.1f}" '
+            f'<line x1="{plot_left}" y1="{y:.1f}" x2="{WIDTH - plot_right}" y2="{y:.1f}" '
             f'stroke="{GRID_COLOUR}" stroke-width="1"/>'
         )
         parts.append(
