@@ -120,6 +120,16 @@ def test_import_same_archive_twice_adds_nothing(chat_company: dict[str, Employee
 
 
 @pytest.mark.django_db
+def test_import_dry_run_counts_and_stores_nothing(chat_company: dict[str, Employee]) -> None:
+    report = import_file(kind="chat", path=ARCHIVE, file_name=ARCHIVE.name, dry_run=True)
+
+    assert report.status == ImportBatch.Status.DRY_RUN
+    assert report.rows_created == 3
+    assert report.notes[0].startswith("仅校验：读取了 12 条已同意员工的文字消息")
+    assert ChatFlag.objects.count() == 0
+
+
+@pytest.mark.django_db
 def test_import_does_not_keep_original(chat_company: dict[str, Employee]) -> None:
     report = _import()
 

@@ -131,7 +131,7 @@ class ChatImporter(Importer):
         found.extend(screen.finish())
         store(found)
 
-        self.notes.extend(_notes(screen, counts, written))
+        self.notes.extend(_notes(screen, counts, written, applied=apply))
         return written
 
     def _items(self) -> Iterator[ChatMessage | _Skipped | RowIssue]:
@@ -275,12 +275,21 @@ def _asks_colleague(flagged: FlaggedMessage, roster: dict[str, Any]) -> bool:
     return any(no in roster and no != message.sender for no in message.recipients)
 
 
-def _notes(screen: ChatScreen, counts: _ReadCounts, written: WriteCounts) -> list[str]:
-    notes = [
-        _(
+def _notes(
+    screen: ChatScreen, counts: _ReadCounts, written: WriteCounts, *, applied: bool
+) -> list[str]:
+    if applied:
+        summary = _(
             "读取了 %(read)d 条已同意员工的文字消息，其中 %(flagged)d 条是向同事借钱的请求，"
             "新保存 %(created)d 条（加密），%(unchanged)d 条以前已保存；其余消息均未保存。"
         )
+    else:
+        summary = _(
+            "仅校验：读取了 %(read)d 条已同意员工的文字消息，其中 %(flagged)d 条是向同事借钱的请求，"
+            "正式导入时将新保存 %(created)d 条（加密），%(unchanged)d 条以前已保存；没有保存任何消息。"
+        )
+    notes = [
+        summary
         % {
             "read": screen.counts.read,
             "flagged": screen.counts.flagged - counts.not_to_colleague,
