@@ -243,6 +243,7 @@ def archive_write(path: Path, count: int, seed: int = 20261204) -> None:
 def archive_import(count: int) -> None:
     """Import a generated archive into a fresh database and print time and peak memory."""
     import resource
+    import shutil
     import tempfile
 
     home = Path(tempfile.mkdtemp(prefix="hrguard-bench-chat-"))
@@ -295,6 +296,7 @@ def archive_import(count: int) -> None:
         print(f"note: {note}")
     print(f"import: {elapsed:,.1f} s wall, {cpu:,.1f} s CPU, {count / elapsed:,.0f} records/s")
     print(f"peak RSS: {rss_before:,.0f} MiB before the import, {rss_after:,.0f} MiB after")
+    shutil.rmtree(home)
 
 
 if __name__ == "__main__":
