@@ -32,7 +32,7 @@ class ChartData:
 
 def monthly_charts(report: MonthlyReport) -> list[ChartData]:
     """Return the monthly report's charts in page order."""
-    trend_months = [month.strftime("%Y-%m") for month in (row.month for row in report.trend)]
+    trend_months = [row.month.strftime("%Y-%m") for row in report.trend]
     return [
         ChartData(
             "departments",
