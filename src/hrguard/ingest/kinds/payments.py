@@ -165,7 +165,9 @@ class PaymentsImporter(Importer):
         )
         if pl.concat(keys)["order_no"].is_duplicated().any():
             # Repeated order numbers are reported with their rows' cells by the row path.
+            logger.info("bill read row by row: repeated order numbers")
             return False
+        logger.info("bill read with polars: %d rows, %d by the row parser", rows_total, len(others))
         self.rows_total = rows_total
         issues.extend(found)
         self._check_totals(declared, tallies, issues)
