@@ -71,7 +71,7 @@ def test_case_page_without_capability_returns_403(client: Client, case: Case) ->
         ("follow-up-consent", {"given_on": "2026-01-01", "how_recorded": "书面签字"}),
     ],
 )
-def test_case_forms_outside_scope_return_404_and_change_nothing(
+def test_case_forms_outside_scope_return_404(
     client: Client, case: Case, path: str, data: dict[str, str]
 ) -> None:
     client.force_login(specialist_for("hr.li", "财务部"))

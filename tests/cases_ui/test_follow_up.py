@@ -8,13 +8,14 @@ from django.contrib.auth.models import User
 from django.test import Client
 from django.utils import timezone
 
-from hrguard.cases.follow_up import follow_up_consent_record
+from hrguard.cases.follow_up import cases_reopen_on_recurrence, follow_up_consent_record
 from hrguard.cases.models import Case, CaseEvent, FollowUpCheckpoint
 from hrguard.cases.services import case_open_from_alert, case_transition
 from hrguard.notify.models import Notification
 from hrguard.notify.services import notifications_collect_due
 from hrguard.risk.models import Alert
 from hrguard.risk.services import scan_run
+from tests.cases_ui.conftest import alert_with_evidence, specialist_for
 from tests.risk.company import AS_OF, MONTHS, employee, gamble, take_leave
 
 pytestmark = pytest.mark.django_db
@@ -61,9 +62,7 @@ def test_following_up_without_consent_shows_message(
     )
 
 
-def test_following_up_with_consent_creates_30_60_90_checkpoints(
-    manager_client: Client, working_case: Case
-) -> None:
+def test_following_up_creates_checkpoints(manager_client: Client, working_case: Case) -> None:
     today = timezone.localdate()
 
     consented = manager_client.post(
@@ -142,8 +141,6 @@ def test_checkpoint_form_records_repayment_status_once(
 
 
 def test_checkpoint_outside_scope_returns_404(client: Client, following_case: Case) -> None:
-    from tests.cases_ui.conftest import specialist_for
-
     checkpoint = FollowUpCheckpoint.objects.filter(follow_up__case=following_case).first()
     client.force_login(specialist_for("hr.li", "财务部"))
 
@@ -184,7 +181,7 @@ def test_due_checkpoint_notifies_assignee_once(manager: User, following_case: Ca
     ]
 
 
-def test_scan_reopens_case_when_new_indicator_fires_during_follow_up(
+def test_scan_reopens_case_on_new_indicator(
     manager: User,
 ) -> None:
     person = employee("E0002", consent_from=None)
@@ -225,9 +222,6 @@ def test_scan_reopens_case_when_new_indicator_fires_during_follow_up(
 def test_recurred_case_page_shows_system_as_actor(
     manager_client: Client, manager: User, following_case: Case
 ) -> None:
-    from hrguard.cases.follow_up import cases_reopen_on_recurrence
-    from tests.cases_ui.conftest import alert_with_evidence
-
     Alert.objects.filter(pk=following_case.alert_id).update(status=Alert.Status.CLOSED)
     new_alert = alert_with_evidence(following_case.employee)
 

@@ -84,7 +84,7 @@ def follow_up_consent_record(
 def follow_up_consent_withdraw(
     *, consent: FollowUpConsent, user: Any, withdrawn_on: datetime.date
 ) -> FollowUpConsent:
-    """Record the withdrawal; the case's pending checkpoints are cancelled, not recorded."""
+    """Record the withdrawal and cancel the case's pending checkpoints."""
     case = consent.case
     require_case_access(user, case.employee)
     if withdrawn_on < consent.given_on:
@@ -114,7 +114,7 @@ def follow_up_consent_withdraw(
 
 
 def follow_up_start(*, case: Case, user: Any, today: datetime.date) -> FollowUp:
-    """Start a follow-up period and its checkpoints; call inside the transition's transaction."""
+    """Start a follow-up period with its checkpoints, inside the transition's transaction."""
     if follow_up_consent_in_force(case=case, day=today) is None:
         raise ValidationFailed(
             gettext(

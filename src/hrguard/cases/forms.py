@@ -1,4 +1,4 @@
-"""Forms that parse the case pages' input; every rule about the values lives in the services."""
+"""Forms that parse the case pages' input. The rules about the values live in the services."""
 
 from typing import Any, cast
 
@@ -19,13 +19,13 @@ DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 NOTE_WIDGET = forms.Textarea(attrs={"rows": 3})
 
 
-class UserChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
+class UserChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: Any) -> str:
         return str(obj.get_username())
 
 
 def _user_field(label: Any, users: list[Any], *, required: bool) -> UserChoiceField:
-    # The choices are the users a selector found; the service checks the chosen one again.
+    # The choices are the users a selector found, and the service checks the chosen one again.
     return UserChoiceField(
         label=label,
         queryset=get_user_model().objects.filter(pk__in=[user.pk for user in users]),
@@ -86,8 +86,8 @@ class StepAddForm(forms.Form):
     ) -> None:
         super().__init__(*args, **kwargs)
         self.fields["owner"] = _user_field(_("执行人"), handlers, required=True)
-        provider_field = cast(forms.ModelChoiceField, self.fields["legal_aid_provider"])  # type: ignore[type-arg]
-        # Every provider parses; plan_step_add rejects inactive or stale ones with a message.
+        provider_field = cast(forms.ModelChoiceField, self.fields["legal_aid_provider"])
+        # Every provider parses, because plan_step_add rejects inactive or stale ones with a message.
         provider_field.queryset = (
             providers if providers is not None else LegalAidProvider.objects.all()
         )

@@ -1,4 +1,4 @@
-"""What the case page shows: the case, its alert's evidence, the plan, follow-up and history."""
+"""Context of the case page: the case, its alert's evidence, the plan, follow-up and history."""
 
 import datetime
 from dataclasses import dataclass, field
@@ -221,7 +221,7 @@ def _event_rows(case: Case) -> list[EventRow]:
         for key in [*event.before, *(k for k in event.after if k not in event.before)]:
             before = _value_text(key, event.before.get(key), usernames)
             after = _value_text(key, event.after.get(key), usernames)
-            # Ids stay in the history for every change, but an unchanged value is not news.
+            # Skip values that did not change, such as an empty provider before and after.
             if before != after:
                 label = str(EVENT_KEY_LABELS.get(key, key))
                 row.changes.append(Change(label=label, before=before, after=after))

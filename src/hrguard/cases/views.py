@@ -1,6 +1,6 @@
 """Pages for triage, cases, follow-up and the legal-aid directory.
 
-Each view parses the form, calls one service and redirects back; a service's
+Each view parses the form, calls one service and redirects back. A service's
 HrguardError becomes a page message, NotFound a 404 and a missing capability
 a 403. The services decide what is allowed.
 """
@@ -34,7 +34,7 @@ View = Callable[..., HttpResponse]
 
 
 def case_handler_required(view: View) -> View:
-    """Require login and MANAGE_CASES; turn NotFound into 404 and a service's denial into 403."""
+    """Require login and MANAGE_CASES, and turn NotFound into 404 and a service's denial into 403."""
 
     @functools.wraps(view)
     def checked(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
@@ -51,7 +51,7 @@ def case_handler_required(view: View) -> View:
 
 
 def _run(request: HttpRequest, action: Callable[[], Any], success: str) -> bool:
-    """Call a service; show its error or `success` as a page message and return whether it ran."""
+    """Call a service, show its error or `success` as a page message, and return whether it ran."""
     try:
         action()
     except NotFound:
@@ -61,6 +61,19 @@ def _run(request: HttpRequest, action: Callable[[], Any], success: str) -> bool:
         return False
     messages.success(request, success)
     return True
+
+
+def _submit(
+    request: HttpRequest,
+    form: Any,
+    action: Callable[[dict[str, Any]], Any],
+    success: str,
+) -> bool:
+    """Validate the form, then call `action` with its cleaned data as `_run` does."""
+    if not form.is_valid():
+        _form_errors(request, form)
+        return False
+    return _run(request, lambda: action(form.cleaned_data), success)
 
 
 def _form_errors(request: HttpRequest, form: Any) -> None:
@@ -88,19 +101,17 @@ def _alert(request: HttpRequest, alert_id: int) -> Alert:
 def alert_dismiss(request: HttpRequest, alert_id: int) -> HttpResponse:
     alert = _alert(request, alert_id)
     form = forms.DismissForm(request.POST)
-    if not form.is_valid():
-        _form_errors(request, form)
-    else:
-        _run(
-            request,
-            lambda: services.alert_dismiss(
-                alert=alert,
-                user=request.user,
-                reason_code=form.cleaned_data["reason_code"],
-                note=form.cleaned_data["note"],
-            ),
-            gettext("预警已排除，排除原因已记录。"),
-        )
+    _submit(
+        request,
+        form,
+        lambda data: services.alert_dismiss(
+            alert=alert,
+            user=request.user,
+            reason_code=data["reason_code"],
+            note=data["note"],
+        ),
+        gettext("预警已排除，排除原因已记录。"),
+    )
     return redirect("web:alert_detail", alert_id=alert.pk)
 
 
@@ -167,19 +178,17 @@ def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
 def case_transition(request: HttpRequest, case_id: int) -> HttpResponse:
     case = _case(request, case_id)
     form = forms.TransitionForm(request.POST)
-    if not form.is_valid():
-        _form_errors(request, form)
-    else:
-        _run(
-            request,
-            lambda: services.case_transition(
-                case=case,
-                user=request.user,
-                to_state=form.cleaned_data["to_state"],
-                note=form.cleaned_data["note"],
-            ),
-            gettext("案件状态已更新。"),
-        )
+    _submit(
+        request,
+        form,
+        lambda data: services.case_transition(
+            case=case,
+            user=request.user,
+            to_state=data["to_state"],
+            note=data["note"],
+        ),
+        gettext("案件状态已更新。"),
+    )
     return redirect("cases:case_detail", case_id=case.pk)
 
 
@@ -190,16 +199,12 @@ def case_assign(request: HttpRequest, case_id: int) -> HttpResponse:
     form = forms.AssignForm(
         request.POST, handlers=selectors.handlers_for_employee(employee=case.employee)
     )
-    if not form.is_valid():
-        _form_errors(request, form)
-    else:
-        _run(
-            request,
-            lambda: services.case_assign(
-                case=case, user=request.user, assignee=form.cleaned_data["assignee"]
-            ),
-            gettext("负责人已更新。"),
-        )
+    _submit(
+        request,
+        form,
+        lambda data: services.case_assign(case=case, user=request.user, assignee=data["assignee"]),
+        gettext("负责人已更新。"),
+    )
     return redirect("cases:case_detail", case_id=case.pk)
 
 
@@ -208,16 +213,14 @@ def case_assign(request: HttpRequest, case_id: int) -> HttpResponse:
 def case_due_date(request: HttpRequest, case_id: int) -> HttpResponse:
     case = _case(request, case_id)
     form = forms.DueDateForm(request.POST)
-    if not form.is_valid():
-        _form_errors(request, form)
-    else:
-        _run(
-            request,
-            lambda: services.case_set_due_date(
-                case=case, user=request.user, due_date=form.cleaned_data["due_date"]
-            ),
-            gettext("处理期限已更新。"),
-        )
+    _submit(
+        request,
+        form,
+        lambda data: services.case_set_due_date(
+            case=case, user=request.user, due_date=data["due_date"]
+        ),
+        gettext("处理期限已更新。"),
+    )
     return redirect("cases:case_detail", case_id=case.pk)
 
 
@@ -247,23 +250,20 @@ def step_add(request: HttpRequest, case_id: int) -> HttpResponse:
     form = forms.StepAddForm(
         request.POST, handlers=selectors.handlers_for_employee(employee=case.employee)
     )
-    if not form.is_valid():
-        _form_errors(request, form)
-    else:
-        data = form.cleaned_data
-        _run(
-            request,
-            lambda: services.plan_step_add(
-                case=case,
-                user=request.user,
-                kind=data["kind"],
-                owner=data["owner"],
-                due_date=data["due_date"],
-                note=data["note"],
-                legal_aid_provider=data["legal_aid_provider"],
-            ),
-            gettext("干预步骤已加入计划。"),
-        )
+    _submit(
+        request,
+        form,
+        lambda data: services.plan_step_add(
+            case=case,
+            user=request.user,
+            kind=data["kind"],
+            owner=data["owner"],
+            due_date=data["due_date"],
+            note=data["note"],
+            legal_aid_provider=data["legal_aid_provider"],
+        ),
+        gettext("干预步骤已加入计划。"),
+    )
     return redirect("cases:case_detail", case_id=case.pk)
 
 
@@ -272,19 +272,17 @@ def step_add(request: HttpRequest, case_id: int) -> HttpResponse:
 def step_result(request: HttpRequest, step_id: int) -> HttpResponse:
     step = selectors.step_get_for_user(step_id=step_id, user=request.user)
     form = forms.StepResultForm(request.POST)
-    if not form.is_valid():
-        _form_errors(request, form)
-    else:
-        _run(
-            request,
-            lambda: services.plan_step_record_result(
-                step=step,
-                user=request.user,
-                status=form.cleaned_data["status"],
-                result=form.cleaned_data["result"],
-            ),
-            gettext("步骤结果已记录。"),
-        )
+    _submit(
+        request,
+        form,
+        lambda data: services.plan_step_record_result(
+            step=step,
+            user=request.user,
+            status=data["status"],
+            result=data["result"],
+        ),
+        gettext("步骤结果已记录。"),
+    )
     return redirect("cases:case_detail", case_id=step.case_id)
 
 
@@ -296,19 +294,17 @@ def step_result(request: HttpRequest, step_id: int) -> HttpResponse:
 def follow_up_consent(request: HttpRequest, case_id: int) -> HttpResponse:
     case = _case(request, case_id)
     form = forms.FollowUpConsentForm(request.POST)
-    if not form.is_valid():
-        _form_errors(request, form)
-    else:
-        _run(
-            request,
-            lambda: follow_up.follow_up_consent_record(
-                case=case,
-                user=request.user,
-                given_on=form.cleaned_data["given_on"],
-                how_recorded=form.cleaned_data["how_recorded"],
-            ),
-            gettext("已记录员工同意跟踪回访。"),
-        )
+    _submit(
+        request,
+        form,
+        lambda data: follow_up.follow_up_consent_record(
+            case=case,
+            user=request.user,
+            given_on=data["given_on"],
+            how_recorded=data["how_recorded"],
+        ),
+        gettext("已记录员工同意跟踪回访。"),
+    )
     return redirect("cases:case_detail", case_id=case.pk)
 
 
@@ -317,16 +313,14 @@ def follow_up_consent(request: HttpRequest, case_id: int) -> HttpResponse:
 def follow_up_consent_withdraw(request: HttpRequest, consent_id: int) -> HttpResponse:
     consent = selectors.follow_up_consent_get_for_user(consent_id=consent_id, user=request.user)
     form = forms.ConsentWithdrawForm(request.POST)
-    if not form.is_valid():
-        _form_errors(request, form)
-    else:
-        _run(
-            request,
-            lambda: follow_up.follow_up_consent_withdraw(
-                consent=consent, user=request.user, withdrawn_on=form.cleaned_data["withdrawn_on"]
-            ),
-            gettext("已记录员工撤回跟踪回访的同意，待回访节点已取消。"),
-        )
+    _submit(
+        request,
+        form,
+        lambda data: follow_up.follow_up_consent_withdraw(
+            consent=consent, user=request.user, withdrawn_on=data["withdrawn_on"]
+        ),
+        gettext("已记录员工撤回跟踪回访的同意，待回访节点已取消。"),
+    )
     return redirect("cases:case_detail", case_id=consent.case_id)
 
 
@@ -335,19 +329,17 @@ def follow_up_consent_withdraw(request: HttpRequest, consent_id: int) -> HttpRes
 def checkpoint_record(request: HttpRequest, checkpoint_id: int) -> HttpResponse:
     checkpoint = selectors.checkpoint_get_for_user(checkpoint_id=checkpoint_id, user=request.user)
     form = forms.CheckpointForm(request.POST)
-    if not form.is_valid():
-        _form_errors(request, form)
-    else:
-        _run(
-            request,
-            lambda: follow_up.checkpoint_record(
-                checkpoint=checkpoint,
-                user=request.user,
-                repayment_status=form.cleaned_data["repayment_status"],
-                note=form.cleaned_data["note"],
-            ),
-            gettext("回访结果已记录。"),
-        )
+    _submit(
+        request,
+        form,
+        lambda data: follow_up.checkpoint_record(
+            checkpoint=checkpoint,
+            user=request.user,
+            repayment_status=data["repayment_status"],
+            note=data["note"],
+        ),
+        gettext("回访结果已记录。"),
+    )
     return redirect("cases:case_detail", case_id=checkpoint.follow_up.case_id)
 
 
@@ -400,13 +392,10 @@ def legal_aid_edit(request: HttpRequest, provider_id: int) -> HttpResponse:
 def _provider_save(
     request: HttpRequest, form: forms.LegalAidProviderForm, *, provider: LegalAidProvider | None
 ) -> bool:
-    if not form.is_valid():
-        _form_errors(request, form)
-        return False
-    data = form.cleaned_data
-    return _run(
+    return _submit(
         request,
-        lambda: services.legal_aid_provider_save(
+        form,
+        lambda data: services.legal_aid_provider_save(
             user=request.user,
             name=data["name"],
             contact=data["contact"],
@@ -416,5 +405,5 @@ def _provider_save(
             active=data["active"],
             provider=provider,
         ),
-        gettext("法律援助机构“%(name)s”已保存。") % {"name": data["name"].strip()},
+        gettext("法律援助机构“%(name)s”已保存。") % {"name": form.data.get("name", "").strip()},
     )

@@ -1,4 +1,4 @@
-"""Queue notifications for alerts and due case steps, and send the queue.
+"""Queue notifications for alerts, due case steps and checkpoints, and send the queue.
 
 Callers queue inside their own transaction: the in-app inbox entries and the
 Delivery rows commit with the change that caused them, and sending starts
@@ -124,7 +124,7 @@ def notification_mark_read(*, notification: Notification, user: Any) -> Notifica
 
 
 def notifications_mark_all_read(*, user: Any) -> int:
-    """Mark every unread notification of the user read; return how many changed."""
+    """Mark every unread notification of the user as read and return how many changed."""
     return Notification.objects.filter(recipient=user, read_at__isnull=True).update(
         read_at=timezone.now()
     )
@@ -258,7 +258,7 @@ def case_reopened_notify(*, case: Case) -> Notification | None:
 
 
 def checkpoint_due_notify(*, checkpoint: FollowUpCheckpoint, send_now: bool = True) -> int:
-    """Remind the case's assignee (or whoever started the follow-up) that a checkpoint is due."""
+    """Remind the case's assignee, or the user who started the follow-up, that a checkpoint is due."""
     follow_up = checkpoint.follow_up
     case = follow_up.case
     dedupe_key = f"checkpoint-due:{checkpoint.pk}"
