@@ -194,23 +194,24 @@ def _wecom_message(row_number: int, record: Any) -> ChatMessage | _Skipped | Row
 
     text = record.get("text")
     content = text.get("content") if isinstance(text, dict) else None
-    sender = record.get("from")
-    recipients = record.get("tolist")
+    msgid, sender, recipients = record.get("msgid"), record.get("from"), record.get("tolist")
     room = record.get("roomid") or ""
-    for name, valid in (
-        ("msgid", isinstance(record.get("msgid"), str) and record["msgid"]),
-        ("from", isinstance(sender, str) and sender),
-        ("tolist", isinstance(recipients, list) and all(isinstance(r, str) for r in recipients)),
-        ("roomid", isinstance(room, str)),
-        ("text.content", isinstance(content, str)),
-    ):
-        if not valid:
-            return _field_issue(row_number, name)
+    if not isinstance(msgid, str) or not msgid:
+        return _field_issue(row_number, "msgid")
+    if not isinstance(sender, str) or not sender:
+        return _field_issue(row_number, "from")
+    if not isinstance(recipients, list) or not all(isinstance(r, str) for r in recipients):
+        return _field_issue(row_number, "tolist")
+    if not isinstance(room, str):
+        return _field_issue(row_number, "roomid")
+    if not isinstance(content, str):
+        return _field_issue(row_number, "text.content")
     sent_at = _from_epoch(record.get("msgtime"))
     if sent_at is None:
         return _field_issue(row_number, "msgtime")
+
     return ChatMessage(
-        key=f"wecom\x1f{record['msgid']}",
+        key=f"wecom\x1f{msgid}",
         sent_at=sent_at,
         sender=sender,
         recipients=tuple(recipients),
