@@ -9,14 +9,16 @@ import docx
 import pypdf
 import pytest
 
+from hrguard.cases.evidence.models import LegalHoldError
 from hrguard.cases.evidence.package import package_verify
 from hrguard.cases.guarantee.extract import TextStatus, text_extract
-from hrguard.cases.guarantee.models import GuaranteeDispute
+from hrguard.cases.guarantee.models import GuaranteeDispute, SignedDocument
 from hrguard.cases.guarantee.services import (
     dispute_letter_generate,
     dispute_open,
     dispute_package_export,
     dispute_scan,
+    dispute_status_set,
 )
 from hrguard.core.errors import PermissionDenied, ValidationFailed
 from hrguard.people.models import Employee
@@ -218,3 +220,31 @@ def test_signed_document_recording_rejected(colleague: Employee, legal_user: Any
         str(raised.value)
         == "签署文件须为 PDF、DOCX、XLSX 或扫描图片（PNG、JPG），“录音.mp3”是录音。"
     )
+
+
+@pytest.mark.django_db
+def test_signed_document_delete_open_dispute_raises(
+    dispute: GuaranteeDispute, colleague: Employee, legal_user: Any
+) -> None:
+    document = add_document(
+        colleague,
+        legal_user,
+        "合同.docx",
+        docx_bytes(("合同",)),
+        title="劳动合同",
+        kind="labour_contract",
+    )
+
+    with pytest.raises(LegalHoldError):
+        document.delete()
+
+    assert SignedDocument.objects.filter(pk=document.pk).exists()
+
+
+@pytest.mark.django_db
+def test_dispute_status_set_records_audit(dispute: GuaranteeDispute, legal_user: Any) -> None:
+    dispute = dispute_status_set(dispute=dispute, user=legal_user, status="resolved")
+
+    assert dispute.status == "resolved"
+    entry = AuditEntry.objects.get(action="guarantee.dispute_status")
+    assert (entry.before, entry.after) == ({"status": "open"}, {"status": "resolved"})

@@ -38,6 +38,7 @@ def test_dispute_pages_register_upload_scan_and_download(
     page = client.get(reverse("guarantee:dispute_detail", args=[dispute.pk])).content.decode()
     letter = client.post(reverse("guarantee:letter", args=[dispute.pk]))
     package = client.post(reverse("guarantee:package", args=[dispute.pk]))
+    client.post(reverse("guarantee:dispute_status", args=[dispute.pk]), {"status": "resolved"})
 
     assert created.status_code == 302
     assert uploaded.status_code == 302
@@ -49,6 +50,8 @@ def test_dispute_pages_register_upload_scan_and_download(
     assert "公安机关报案" in page
     assert letter["Content-Type"].startswith("application/vnd.openxmlformats")
     assert package["Content-Type"] == "application/zip"
+    dispute.refresh_from_db()
+    assert dispute.status == "resolved"
 
 
 @pytest.mark.django_db

@@ -9,10 +9,10 @@ read, and checked again on every read.
 from __future__ import annotations
 
 import hashlib
+import io
 import logging
 import os
 import secrets
-import tempfile
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -86,11 +86,12 @@ def file_store(*, uploaded_file: UploadedFileLike) -> StoredFile:
     display_name = display_name_clean(uploaded_file.name)
     limit = max_upload_bytes()
 
-    with tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024) as spool:
-        digest, size = _copy_hashed(uploaded_file, spool, limit=limit, display_name=display_name)
-        detected: DetectedType = file_type_detect(spool, display_name=display_name)
-        spool.seek(0)
-        plaintext = spool.read()
+    # Kept in memory (bounded by the size limit), so this adds no plaintext copy on
+    # disk. Django itself spools uploads over FILE_UPLOAD_MAX_MEMORY_SIZE to a temporary file.
+    buffer = io.BytesIO()
+    digest, size = _copy_hashed(uploaded_file, buffer, limit=limit, display_name=display_name)
+    detected: DetectedType = file_type_detect(buffer, display_name=display_name)
+    plaintext = buffer.getvalue()
 
     # TODO: `hrguard keys rotate` re-encrypts columns only, so stored files keep their old key id.
     token = crypto.encrypt(plaintext, purpose=ENCRYPTION_PURPOSE)

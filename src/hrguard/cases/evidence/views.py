@@ -118,9 +118,11 @@ def _evidence_response(request: HttpRequest, item_id: int, *, inline: bool) -> H
         return redirect("evidence:case", case_id=item.case_id)
 
     response = HttpResponse(content, content_type=MEDIA_TYPES[item.file_type])
-    response["Content-Disposition"] = content_disposition_header(
+    disposition = content_disposition_header(
         as_attachment=not inline, filename=download_name(item.display_name, item.file_type)
     )
+    if disposition is not None:
+        response["Content-Disposition"] = disposition
     return response
 
 

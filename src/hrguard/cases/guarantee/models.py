@@ -7,6 +7,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from hrguard.cases.evidence.models import EncryptedFile, LegalHoldError
+from hrguard.cases.evidence.storage import file_remove
 from hrguard.core.fields import EncryptedTextField
 
 
@@ -17,6 +18,12 @@ class DocumentKind(models.TextChoices):
     PAYSLIP_RECEIPT = "payslip_receipt", _("工资条签收")
     AUTHORISATION = "authorisation", _("授权书")
     OTHER = "other", _("其他")
+
+
+class DisputeStatus(models.TextChoices):
+    OPEN = "open", _("处理中")
+    RESOLVED = "resolved", _("已解决")
+    CLOSED = "closed", _("已结案")
 
 
 class SignedDocument(EncryptedFile):
@@ -55,11 +62,18 @@ class SignedDocument(EncryptedFile):
             raise LegalHoldError(gettext("员工签署文件一经上传不能修改，如需更正请上传新文件。"))
         super().save(*args, **kwargs)
 
-
-class DisputeStatus(models.TextChoices):
-    OPEN = "open", _("处理中")
-    RESOLVED = "resolved", _("已解决")
-    CLOSED = "closed", _("已结案")
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        """Delete the row and its file; raise LegalHoldError while the employee has an open dispute."""
+        open_disputes = GuaranteeDispute.objects.filter(
+            colleague_id=self.employee_id, status=DisputeStatus.OPEN
+        )
+        if open_disputes.exists():
+            raise LegalHoldError(
+                gettext("员工有处理中的担保纠纷，签署文件处于法律保全状态，不能删除。")
+            )
+        result = super().delete(*args, **kwargs)
+        file_remove(storage_name=self.storage_name)
+        return result
 
 
 class GuaranteeDispute(models.Model):

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 
 from hrguard.cases.guarantee import selectors, services
 from hrguard.cases.guarantee.forms import DisputeForm, SignedDocumentForm
-from hrguard.cases.guarantee.models import GuaranteeDispute
+from hrguard.cases.guarantee.models import DisputeStatus, GuaranteeDispute
 from hrguard.cases.guarantee.steps import COLLEAGUE_STEPS
 from hrguard.core.errors import HrguardError, NotFound, PermissionDenied
 from hrguard.people.models import Employee
@@ -96,6 +96,7 @@ def dispute_detail(request: HttpRequest, dispute_id: int) -> HttpResponse:
         ),
         "scan": selectors.scan_latest(dispute=dispute),
         "steps": COLLEAGUE_STEPS,
+        "statuses": DisputeStatus.choices,
         "can_export": can(request.user, Action.EXPORT_EVIDENCE),
     }
     return render(request, "guarantee/dispute_detail.html", context)
@@ -114,6 +115,24 @@ def dispute_scan(request: HttpRequest, dispute_id: int) -> HttpResponse:
             request,
             gettext("已检索 %(documents)s 份文件，命中 %(hits)s 处，%(scans)s 份不可检索。")
             % {"documents": scan.documents, "hits": scan.hits, "scans": scan.not_searchable},
+        )
+    return redirect("guarantee:dispute_detail", dispute_id=dispute.pk)
+
+
+@_translate_errors
+@require_POST
+def dispute_status(request: HttpRequest, dispute_id: int) -> HttpResponse:
+    dispute = _dispute(request, dispute_id)
+    try:
+        dispute = services.dispute_status_set(
+            dispute=dispute, user=request.user, status=request.POST.get("status", "")
+        )
+    except HrguardError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(
+            request,
+            gettext("担保纠纷状态已改为“%(status)s”。") % {"status": dispute.get_status_display()},
         )
     return redirect("guarantee:dispute_detail", dispute_id=dispute.pk)
 
