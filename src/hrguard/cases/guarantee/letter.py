@@ -53,7 +53,7 @@ class LetterFacts:
 def letter_render(facts: LetterFacts) -> bytes:
     """Return the statement letter as .docx bytes."""
     document = docx.Document()
-    _use_chinese_font(document)
+    use_chinese_font(document)
 
     heading = document.add_paragraph()
     heading.alignment = WD_ALIGN_PARAGRAPH.CENTER
@@ -74,25 +74,31 @@ def letter_render(facts: LetterFacts) -> bytes:
         )
     )
 
-    for line in (
-        gettext("%(company)s（盖章）") % {"company": facts.company},
-        gettext("经办人：%(user)s") % {"user": facts.handled_by},
-        gettext("%(year)s年%(month)s月%(day)s日")
-        % {
-            "year": facts.issued_on.year,
-            "month": facts.issued_on.month,
-            "day": facts.issued_on.day,
-        },
-    ):
-        paragraph = document.add_paragraph(line)
-        paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    signature_block_add(
+        document, company=facts.company, handled_by=facts.handled_by, issued_on=facts.issued_on
+    )
 
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()
 
 
-def _use_chinese_font(document: DocxDocument) -> None:
+def signature_block_add(
+    document: DocxDocument, *, company: str, handled_by: str, issued_on: datetime.date
+) -> None:
+    """Append the right-aligned company stamp line, the handler and the date in Chinese."""
+    for line in (
+        gettext("%(company)s（盖章）") % {"company": company},
+        gettext("经办人：%(user)s") % {"user": handled_by},
+        gettext("%(year)s年%(month)s月%(day)s日")
+        % {"year": issued_on.year, "month": issued_on.month, "day": issued_on.day},
+    ):
+        paragraph = document.add_paragraph(line)
+        paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+
+
+def use_chinese_font(document: DocxDocument) -> None:
+    """Set the Normal style to a Chinese font, for Latin and East Asian characters alike."""
     style = document.styles["Normal"]
     style.font.name = FONT_NAME
     style.font.size = Pt(12)
