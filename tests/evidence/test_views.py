@@ -96,9 +96,12 @@ def test_evidence_view_image_inline_and_pdf_as_attachment(
     )
     login_verified(client, hr_user)
 
+    page = client.get(reverse("evidence:panel", args=[case.pk])).content.decode()
     image = client.get(reverse("evidence:view", args=[screenshot.pk]))
     document = client.get(reverse("evidence:view", args=[contract.pk]))
 
+    assert reverse("evidence:view", args=[screenshot.pk]) in page
+    assert reverse("evidence:view", args=[contract.pk]) not in page
     assert image["Content-Type"] == "image/png"
     assert image["Content-Disposition"].startswith("inline;")
     assert document["Content-Disposition"].startswith("attachment;")

@@ -62,6 +62,11 @@ MEDIA_TYPES: dict[str, str] = {
     FileType.XLSX: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 }
 
+# Types a browser shows inline without running anything. Documents are always downloaded.
+INLINE_FILE_TYPES = frozenset(
+    {FileType.PNG, FileType.JPEG, FileType.MP3, FileType.M4A, FileType.WAV}
+)
+
 # Content rejected with its own name in the message, so HR learns why a ".pdf" failed.
 _KNOWN_FORBIDDEN: tuple[tuple[re.Pattern[bytes], object], ...] = (
     (re.compile(rb"^MZ"), _("Windows 可执行程序")),

@@ -5,7 +5,7 @@ from django.db import models
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from hrguard.cases.evidence.filetypes import FileType
+from hrguard.cases.evidence.filetypes import INLINE_FILE_TYPES, FileType
 from hrguard.cases.evidence.storage import file_remove
 from hrguard.cases.models import AppendOnlyQuerySet
 from hrguard.core.errors import HrguardError
@@ -31,6 +31,10 @@ class EncryptedFile(models.Model):
 
     class Meta:
         abstract = True
+
+    @property
+    def shows_inline(self) -> bool:
+        return self.file_type in INLINE_FILE_TYPES
 
 
 class EvidenceKind(models.TextChoices):

@@ -12,17 +12,12 @@ from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from hrguard.cases.evidence import selectors, services
-from hrguard.cases.evidence.filetypes import MEDIA_TYPES, FileType
+from hrguard.cases.evidence.filetypes import MEDIA_TYPES
 from hrguard.cases.evidence.forms import EvidenceUploadForm
 from hrguard.cases.evidence.storage import IntegrityFailed, max_upload_bytes
 from hrguard.cases.models import Case
 from hrguard.core.errors import HrguardError, NotFound, PermissionDenied
 from hrguard.privacy.roles import Action, can
-
-# Types a browser shows inline without running anything. Documents are always downloaded.
-INLINE_FILE_TYPES = frozenset(
-    {FileType.PNG, FileType.JPEG, FileType.MP3, FileType.M4A, FileType.WAV}
-)
 
 
 def _case_or_404(request: HttpRequest, case_id: int) -> Case:
@@ -44,7 +39,6 @@ def evidence_panel_context(
         "form": form or EvidenceUploadForm(),
         "max_upload_mb": max_upload_bytes() // (1024 * 1024),
         "can_export": can(user, Action.EXPORT_EVIDENCE),
-        "inline_file_types": sorted(INLINE_FILE_TYPES),
     }
 
 
@@ -105,7 +99,7 @@ def evidence_download(request: HttpRequest, item_id: int) -> HttpResponse:
 def _evidence_response(request: HttpRequest, item_id: int, *, inline: bool) -> HttpResponse:
     try:
         item = selectors.evidence_get_for_user(item_id=item_id, user=request.user)
-        inline = inline and item.file_type in INLINE_FILE_TYPES
+        inline = inline and item.shows_inline
         content = services.evidence_open(
             item=item, user=request.user, purpose="view" if inline else "download"
         )
