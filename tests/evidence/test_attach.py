@@ -5,11 +5,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.core.exceptions import ImproperlyConfigured
 
 from hrguard.cases.evidence.models import CustodyEvent, EvidenceItem, EvidenceKind, LegalHoldError
 from hrguard.cases.evidence.selectors import evidence_list_for_case
 from hrguard.cases.evidence.services import evidence_attach, evidence_open
-from hrguard.cases.evidence.storage import IntegrityFailed, _write_once
+from hrguard.cases.evidence.storage import IntegrityFailed, _write_once, max_upload_bytes
 from hrguard.cases.models import Case
 from hrguard.cases.states import CaseState
 from hrguard.core.errors import NotFound, PermissionDenied, ValidationFailed
@@ -213,3 +214,22 @@ def test_evidence_open_denied_user_records_nothing(case: Case, hr_user: Any) -> 
         evidence_open(item=item, user=auditor, purpose="view")
 
     assert CustodyEvent.objects.filter(item=item).count() == 1
+
+
+def test_max_upload_bytes_from_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("HRGUARD_EVIDENCE_MAX_MB", "8")
+
+    assert max_upload_bytes() == 8 * 1024 * 1024
+
+
+def test_max_upload_bytes_default_is_50_mb(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("HRGUARD_EVIDENCE_MAX_MB", raising=False)
+
+    assert max_upload_bytes() == 50 * 1024 * 1024
+
+
+def test_max_upload_bytes_invalid_environment_raises(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("HRGUARD_EVIDENCE_MAX_MB", "50MB")
+
+    with pytest.raises(ImproperlyConfigured):
+        max_upload_bytes()

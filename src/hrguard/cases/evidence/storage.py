@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import IO, Protocol
 
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext
 
 from hrguard.cases.evidence.filetypes import DetectedType, file_type_detect
@@ -31,6 +32,7 @@ logger = logging.getLogger(__name__)
 ENCRYPTION_PURPOSE = "evidence"
 STORE_FOLDER = "evidence"
 DEFAULT_MAX_BYTES = 50 * 1024 * 1024
+MAX_MB_VARIABLE = "HRGUARD_EVIDENCE_MAX_MB"
 DISPLAY_NAME_MAX_CHARS = 200
 _CHUNK_BYTES = 1024 * 1024
 
@@ -59,8 +61,26 @@ class StoredFile:
 
 
 def max_upload_bytes() -> int:
-    """Return the size limit for one evidence file, from HRGUARD_EVIDENCE_MAX_BYTES if set."""
-    return int(getattr(settings, "HRGUARD_EVIDENCE_MAX_BYTES", DEFAULT_MAX_BYTES))
+    """Return the size limit for one evidence file in bytes.
+
+    From the HRGUARD_EVIDENCE_MAX_BYTES setting if set, else from the
+    HRGUARD_EVIDENCE_MAX_MB environment variable, else 50 MB.
+    """
+    configured = getattr(settings, "HRGUARD_EVIDENCE_MAX_BYTES", None)
+    if configured is not None:
+        return int(configured)
+    megabytes = os.environ.get(MAX_MB_VARIABLE, "").strip()
+    if not megabytes:
+        return DEFAULT_MAX_BYTES
+    try:
+        limit = int(megabytes) * 1024 * 1024
+    except ValueError as error:
+        raise ImproperlyConfigured(
+            f"{MAX_MB_VARIABLE} must be a whole number of megabytes, not {megabytes!r}."
+        ) from error
+    if limit <= 0:
+        raise ImproperlyConfigured(f"{MAX_MB_VARIABLE} must be positive, not {megabytes!r}.")
+    return limit
 
 
 def store_folder() -> Path:
