@@ -241,3 +241,20 @@ def test_export_command_writes_verifiable_package(
     with pytest.raises(CommandError) as raised:
         call_command("evidence", "export", str(case.pk), str(out), "--user", "legal-li")
     assert "已存在" in str(raised.value)
+
+
+@pytest.mark.django_db
+def test_package_verify_repeated_member_name_detected(package_path: Path, tmp_path: Path) -> None:
+    tampered = tmp_path / "repeated.zip"
+    tampered.write_bytes(package_path.read_bytes())
+    with (
+        pytest.warns(UserWarning, match="Duplicate name"),
+        zipfile.ZipFile(tampered, "a") as archive,
+    ):
+        archive.writestr("files/001-recording.mp3", MP3_BYTES)
+
+    report = package_verify(tampered)
+
+    assert [(problem.kind, problem.name) for problem in report.problems] == [
+        ("duplicate", "files/001-recording.mp3")
+    ]

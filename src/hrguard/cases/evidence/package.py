@@ -212,7 +212,7 @@ def _custody_csv(rows: Sequence[CustodyRow]) -> bytes:
 
 @dataclass(frozen=True)
 class PackageProblem:
-    kind: str  # "changed", "missing", "added" or "unreadable"
+    kind: str  # "changed", "missing", "added", "unreadable" or "duplicate"
     name: str
 
     @property
@@ -222,6 +222,7 @@ class PackageProblem:
             "missing": gettext("清单中的文件 %(name)s 不在证据包中。"),
             "added": gettext("证据包中的文件 %(name)s 不在清单中，是后来加入的。"),
             "unreadable": gettext("文件 %(name)s 无法读取，证据包已损坏。"),
+            "duplicate": gettext("证据包中有多个名为 %(name)s 的文件，无法确定哪一个是原件。"),
         }
         return texts[self.kind] % {"name": self.name}
 
@@ -254,7 +255,12 @@ def package_verify(path: Path) -> PackageReport:
     with archive:
         expected = _expected_hashes(archive, path)
         report = PackageReport(manifest_sha256=_member_sha256(archive, MANIFEST_JSON) or "")
-        present = {info.filename for info in archive.infolist() if not info.is_dir()}
+        names = [info.filename for info in archive.infolist() if not info.is_dir()]
+        present = set(names)
+        # zipfile reads the last of several members with one name, while other
+        # tools may show the first, so a repeated name is a problem in itself.
+        for name in sorted({name for name in names if names.count(name) > 1}):
+            report.problems.append(PackageProblem("duplicate", name))
         for name, sha256 in expected.items():
             if name not in present:
                 report.problems.append(PackageProblem("missing", name))
