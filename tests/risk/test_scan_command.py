@@ -1,5 +1,6 @@
 """`hrguard scan` run as a user runs it: the installed command in a fresh home."""
 
+import datetime
 import io
 import json
 import os
@@ -11,6 +12,7 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
+from hrguard.risk.management.commands.scan import last_complete_month_end
 from tests.risk.builders import RULE_SET_VERSION
 
 HRGUARD = Path(sys.executable).with_name("hrguard")
@@ -119,3 +121,17 @@ def test_scan_command_empty_company_summary() -> None:
         f"扫描完成：基准日 2026-07-31，规则集 {RULE_SET_VERSION}，扫描 0 人。",
         "本次新增或更新的预警：高风险 0 人，中风险 0 人，关注 0 人。",
     ]
+
+
+@pytest.mark.parametrize(
+    ("today", "expected"),
+    [
+        (datetime.date(2026, 12, 5), datetime.date(2026, 11, 30)),
+        (datetime.date(2026, 3, 1), datetime.date(2026, 2, 28)),
+        (datetime.date(2026, 1, 31), datetime.date(2025, 12, 31)),
+    ],
+)
+def test_scan_default_date_last_complete_month(
+    today: datetime.date, expected: datetime.date
+) -> None:
+    assert last_complete_month_end(today) == expected

@@ -189,13 +189,24 @@ def open_alert_counts_by_department(*, user: User) -> list[DepartmentAlertCounts
 
 
 def scan_latest() -> ScanRun | None:
-    return ScanRun.objects.select_related("rule_set").order_by("-started_at", "-pk").first()
+    """Return the finished scan with the latest reference date.
+
+    A back-dated re-run (say, as of last year) is newer by clock but describes the
+    past, so the reference date decides; the clock only breaks ties.
+    """
+    scans = ScanRun.objects.filter(finished_at__isnull=False).select_related("rule_set")
+    return scans.order_by("-as_of", "-started_at", "-pk").first()
 
 
 def scan_trend(*, limit: int = 12) -> list[ScanRun]:
-    """Return the last `limit` finished scans, oldest first."""
-    scans = ScanRun.objects.filter(finished_at__isnull=False).order_by("-started_at", "-pk")
-    return list(reversed(scans[:limit]))
+    """Return the latest run for each of the last `limit` reference dates, oldest date first."""
+    scans = ScanRun.objects.filter(finished_at__isnull=False).order_by("-as_of", "-started_at", "-pk")
+    latest_per_day: dict[datetime.date, ScanRun] = {}
+    for scan in scans.iterator():
+        latest_per_day.setdefault(scan.as_of, scan)
+        if len(latest_per_day) == limit:
+            break
+    return sorted(latest_per_day.values(), key=lambda scan: scan.as_of)
 
 
 def indicator_codes_in_use() -> list[str]:

@@ -31,6 +31,11 @@ def _date(value: str) -> datetime.date:
         ) from None
 
 
+def last_complete_month_end(today: datetime.date) -> datetime.date:
+    """Return the last day of the month before `today`'s month."""
+    return today.replace(day=1) - datetime.timedelta(days=1)
+
+
 class Command(HrguardCommand):
     help = gettext_lazy(  # type: ignore[assignment]
         "扫描全部在职员工，生成或更新预警。基准日所在月及之前的数据计入；"
@@ -41,7 +46,10 @@ class Command(HrguardCommand):
         parser.add_argument(
             "--as-of",
             type=_date,
-            help=gettext("扫描基准日 (YYYY-MM-DD)，默认今天（北京时间）"),
+            help=gettext(
+                "扫描基准日 (YYYY-MM-DD)，默认上个月的最后一天（北京时间），"
+                "即最近一个已结束、工资已发放的月份"
+            ),
         )
         parser.add_argument(
             "--json",
@@ -56,7 +64,9 @@ class Command(HrguardCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         today = timezone.localdate()
-        as_of = options["as_of"] or today
+        # Indicators compare whole months, and the current month has neither its
+        # payroll nor all its spending yet, so the default is the last full month.
+        as_of = options["as_of"] or last_complete_month_end(today)
         if as_of > today:
             raise CommandError(
                 gettext("扫描基准日 %(as_of)s 晚于今天 %(today)s。")
