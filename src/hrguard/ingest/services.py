@@ -39,8 +39,9 @@ def import_file(
     """Validate and import one file of `kind`, recording the attempt as an ImportBatch.
 
     Nothing is written unless the whole file is valid. Then every row is written in one
-    transaction and the original is kept under HRGUARD_HOME/imports/. A dry run only
-    validates and counts. With `accept_totals_mismatch`, a bill whose row count differs
+    transaction and the original is kept under HRGUARD_HOME/imports/, unless the kind
+    sets `keeps_original` to False (chat, whose file holds messages the import drops).
+    A dry run only validates and counts. With `accept_totals_mismatch`, a bill whose row count differs
     from the count it states is imported, and the difference becomes a warning. Every
     attempt is written to the audit log. Raises ValidationFailed for an unknown kind.
     """
