@@ -71,6 +71,7 @@ def test_rule_settings_page_shows_thresholds_and_lexicon() -> None:
     content = response.content.decode()
     assert response.status_code == 200
     assert "indicators.colleague_borrowing.receivers_min" in content
+    assert "不同接收人数下限" in content
     assert "向同事借钱" in content
     assert "急用钱" in content
     assert response.context["rule_set"].version == rule_set_load().version
