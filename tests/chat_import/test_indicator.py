@@ -1,6 +1,7 @@
 """colleague_borrowing over imported chat: window, receiver count, evidence and stacking."""
 
 import datetime
+from pathlib import Path
 
 import polars as pl
 import pytest
@@ -90,6 +91,7 @@ def _requests(*rows: tuple[str, str, int | None]) -> pl.DataFrame:
             "receiver": [receiver for _, receiver, _ in rows],
             "receivers": [[receiver] for _, receiver, _ in rows],
             "in_group": [False] * len(rows),
+            "group_size": [0] * len(rows),
             "amount_fen": [amount for _, _, amount in rows],
         },
         schema=CHAT_SCHEMA,
@@ -137,3 +139,26 @@ def test_default_rule_set_enables_thirty_days_two_receivers() -> None:
     params = rule_set_load().indicators["colleague_borrowing"].params
 
     assert params == ColleagueBorrowingParams(window_days=30, receivers_min=2)
+
+
+@pytest.mark.django_db
+def test_scan_group_request_counts_once(chat_company: dict[str, Employee], tmp_path: Path) -> None:
+    path = tmp_path / "chat.csv"
+    path.write_text(
+        "时间,发送人工号,接收人工号,群聊ID,内容\n"
+        "2026-11-04 09:00:00,E1005,E1002;E1003;E1004;E1001,wrTeam,谁能借我2000，下周还\n"
+        "2026-11-06 09:00:00,E1005,E1002,,能借我500吗，月底还你\n",
+        encoding="utf-8",
+    )
+    import_file(kind="chat", path=path, file_name=path.name)
+
+    scan_run(as_of=AS_OF)
+
+    result = IndicatorResult.objects.get(employee=chat_company["E1005"], code="colleague_borrowing")
+    shown = sorted(chat_company[no].pseudonym for no in ("E1001", "E1002", "E1003", "E1004"))
+    assert result.hit is True
+    assert result.evidence["receiver_count"] == 2
+    assert describe_result("colleague_borrowing", result.evidence)[1:] == [
+        f"2026-11-04：在 4 名同事的群聊中（如 {'、'.join(shown[:3])}）借 2,000.00 元。",
+        f"2026-11-06：向 {chat_company['E1002'].pseudonym} 借 500.00 元。",
+    ]

@@ -38,11 +38,16 @@ def colleague_borrowing_describe(evidence: dict[str, Any]) -> list[str]:
             "date": request["date"],
             "receivers": "、".join(request["receivers"]),
             "amount": yuan_text(request["amount_fen"]),
+            "size": request["group_size"],
         }
         if request["in_group"] and request["amount_fen"] is not None:
-            message = gettext("%(date)s：在群聊中向 %(receivers)s 借 %(amount)s 元。")
+            message = gettext(
+                "%(date)s：在 %(size)d 名同事的群聊中（如 %(receivers)s）借 %(amount)s 元。"
+            )
         elif request["in_group"]:
-            message = gettext("%(date)s：在群聊中向 %(receivers)s 借钱，未说金额。")
+            message = gettext(
+                "%(date)s：在 %(size)d 名同事的群聊中（如 %(receivers)s）借钱，未说金额。"
+            )
         elif request["amount_fen"] is not None:
             message = gettext("%(date)s：向 %(receivers)s 借 %(amount)s 元。")
         else:

@@ -21,6 +21,9 @@ from hrguard.privacy.models import Consent, DataCategory
 from hrguard.risk.engine import Period
 from hrguard.risk.engine.indicators.chat import CHAT_SCHEMA
 
+# Pseudonyms of a group's colleagues that evidence names; the rest are only counted.
+GROUP_RECEIVERS_SHOWN = 3
+
 
 def lexicon_current() -> Lexicon:
     """Return the newest lexicon saved on the rule settings page, or the shipped one."""
@@ -107,7 +110,10 @@ def chat_frame_load(*, period: Period, employees: QuerySet[Employee]) -> pl.Data
         rows["sent_at"].append(flag.sent_at.astimezone(zone).replace(tzinfo=None))
         # A request to a group counts as one receiver, however many colleagues read it.
         rows["receiver"].append(f"group:{flag.conversation[:16]}" if flag.in_group else labels[0])
-        rows["receivers"].append(labels)
+        rows["receivers"].append(
+            sorted(labels)[:GROUP_RECEIVERS_SHOWN] if flag.in_group else labels
+        )
         rows["in_group"].append(flag.in_group)
+        rows["group_size"].append(len(labels) if flag.in_group else 0)
         rows["amount_fen"].append(None if flag.amount is None else int(flag.amount * 100))
     return pl.DataFrame(rows, schema=CHAT_SCHEMA)

@@ -26,9 +26,12 @@ CHAT_SCHEMA: dict[str, pl.DataType] = {
     "sent_at": pl.Datetime("us"),
     # What counts as one receiver: a colleague's pseudonym, or one key per group chat.
     "receiver": pl.String(),
-    # Pseudonyms (员工-XXXX) of the colleagues who received the request; never names or 工号.
+    # Pseudonyms (员工-XXXX) of the colleagues who received the request, never names or 工号.
+    # For a group, the loader passes only the first few.
     "receivers": pl.List(pl.String()),
     "in_group": pl.Boolean(),
+    # Colleagues in the group who received the request; 0 for a private chat.
+    "group_size": pl.Int32(),
     # The amount asked, integer fen; null when the message names none.
     "amount_fen": pl.Int64(),
 }
@@ -66,6 +69,7 @@ def request_windows(requests: pl.DataFrame, window_days: int) -> pl.DataFrame:
             pl.col("sent_at").dt.strftime(DATE_FORMAT).alias("date"),
             "receivers",
             "in_group",
+            "group_size",
             "amount_fen",
         ).sort_by(pl.col("sent_at")),
     )
