@@ -3,21 +3,65 @@
 import os
 import sys
 
+from django.core.management import ManagementUtility, get_commands
+from django.core.management.base import BaseCommand
+
 # `import` is a Python keyword, so its management command module has another name.
 _ALIASES = {"import": "import_data"}
 
+# The commands an HR team or an administrator uses, in the order they are needed.
+# Django's own commands stay reachable and are listed by `hrguard help --all`.
+_OVERVIEW = [
+    ("demo", "生成演示公司、导入、扫描并启动网页界面"),
+    ("serve", "在 127.0.0.1 上启动网页界面"),
+    ("migrate", "创建或升级数据库表"),
+    ("import", "导入花名册、工资、请假、报销、授权、支付账单或聊天记录"),
+    ("scan", "扫描风险指标，生成或更新预警"),
+    ("chat", "识别聊天消息中的借钱请求"),
+    ("report", "生成月度报表或员工风险评估报告"),
+    ("evidence", "导出或校验证据包"),
+    ("notify", "发送到期的通知"),
+    ("retention", "按保存期限删除或匿名化到期数据"),
+    ("audit", "校验审计日志哈希链"),
+    ("keys", "生成数据密钥或轮换加密"),
+    ("roles", "创建角色、给用户分配角色和数据范围"),
+    ("users", "创建用户、重置密码"),
+]
 
-def main(argv: list[str] | None = None) -> None:
-    """Run a hrguard subcommand, e.g. `hrguard import payments bill.csv`."""
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "hrguard.config.settings")
-    args = list(sys.argv[1:] if argv is None else argv)
-    if args and args[0] in _ALIASES:
-        args[0] = _ALIASES[args[0]]
-    _apply_home_option(args)
 
-    from django.core.management import execute_from_command_line
+class _Utility(ManagementUtility):
+    """Django's command dispatcher with hrguard's aliases and a short overview."""
 
-    execute_from_command_line(["hrguard", *args])
+    def fetch_command(self, subcommand: str) -> BaseCommand:
+        # The parser keeps the typed name, so usage lines read `hrguard import`.
+        return super().fetch_command(_ALIASES.get(subcommand, subcommand))
+
+    def main_help_text(self, commands_only: bool = False) -> str:
+        if commands_only or "--all" in self.argv:
+            return super().main_help_text(commands_only=commands_only)
+        return _overview_text()
+
+
+def _overview_text() -> str:
+    from django.utils.translation import gettext
+
+    available = set(get_commands()) | set(_ALIASES)
+    lines = [
+        gettext("人事风控（hrguard）命令行。用法：hrguard <命令> [选项]"),
+        "",
+        gettext("常用命令："),
+    ]
+    lines += [
+        f"  {name:<10} {gettext(description)}"
+        for name, description in _OVERVIEW
+        if name in available
+    ]
+    lines += [
+        "",
+        gettext("查看某个命令的说明：hrguard <命令> --help"),
+        gettext("列出全部命令（含 Django 自带命令）：hrguard help --all"),
+    ]
+    return "\n".join(lines)
 
 
 def _apply_home_option(args: list[str]) -> None:
@@ -27,6 +71,15 @@ def _apply_home_option(args: list[str]) -> None:
             os.environ["HRGUARD_HOME"] = args[index + 1]
         elif arg.startswith("--home="):
             os.environ["HRGUARD_HOME"] = arg.removeprefix("--home=")
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Run a hrguard subcommand, e.g. `hrguard import payments bill.csv`."""
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "hrguard.config.settings")
+    args = list(sys.argv[1:] if argv is None else argv)
+    _apply_home_option(args)
+
+    _Utility(["hrguard", *args]).execute()
 
 
 if __name__ == "__main__":

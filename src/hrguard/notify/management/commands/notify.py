@@ -3,9 +3,10 @@
 from argparse import ArgumentParser
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError
-from django.utils.translation import gettext
+from django.core.management.base import CommandError
+from django.utils.translation import gettext, gettext_lazy
 
+from hrguard.core.commands import HrguardCommand
 from hrguard.notify.services import (
     deliveries_requeue_failed,
     deliveries_send_due,
@@ -13,28 +14,30 @@ from hrguard.notify.services import (
 )
 
 
-class Command(BaseCommand):
-    help = "Send due notifications. Subcommand: send-due."
+class Command(HrguardCommand):
+    help = gettext_lazy("发送到期的通知。子命令：send-due。建议每隔几分钟由定时任务运行一次。")
 
     def add_arguments(self, parser: ArgumentParser) -> None:
         subcommands = parser.add_subparsers(dest="subcommand", required=True)
         send_due = subcommands.add_parser(
             "send-due",
-            help="Queue messages for unannounced alerts and due case steps, then send every "
-            "delivery whose next attempt is due.",
+            help=gettext("为尚未通知的预警和到期的处理步骤生成通知，然后发送所有到期的投递。"),
         )
         send_due.add_argument(
             "--retry-failed",
             action="store_true",
-            help="Queue deliveries that gave up after the maximum attempts again before sending.",
+            help=gettext("发送前，把已达到最大重试次数而放弃的投递重新排队。"),
         )
         send_due.add_argument(
-            "--limit", type=int, default=200, help="Maximum deliveries to send in this run."
+            "--limit",
+            type=int,
+            default=200,
+            help=gettext("本次最多发送的投递数，默认 %(default)s。"),
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["subcommand"] != "send-due":
-            raise CommandError(f"unknown subcommand {options['subcommand']!r}")
+            raise CommandError(gettext("未知的子命令 %(name)s。") % {"name": options["subcommand"]})
 
         requeued = deliveries_requeue_failed() if options["retry_failed"] else 0
         queued = notifications_collect_due()
