@@ -17,7 +17,6 @@ or more cells than the header.
 """
 
 import csv
-import re
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -46,8 +45,6 @@ _CONTROL_CHARS = r"[\x00-\x08\x0b-\x1f\x7f]"
 _PLAIN_TIME = r"^(199[2-9]|2[0-9]{3})-[0-9]{2}-[0-9]{2} ([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]$"
 _PLAIN_AMOUNT = r"^[¥￥]?[0-9]{1,12}(\.[0-9]{1,2})?$"
 _PARTLY_REFUNDED = r"^已退款\(?\s*[¥￥]?\s*[\d,.]+\s*\)?$"
-# A line whose first cell may be the dashed end marker; confirmed with the csv module.
-_END_CANDIDATE = re.compile(r"^[^,\n]{0,16}?[-－]{3}", re.MULTILINE)
 
 TEXT_FIELDS = (
     "category",
@@ -126,12 +123,21 @@ def _copy_data_lines(bill: Bill, target: Path) -> DataLines:
 
 
 def _end_marker_offset(text: str) -> int | None:
-    for match in _END_CANDIDATE.finditer(text):
-        line_end = text.find("\n", match.start())
-        line = text[match.start() : line_end if line_end >= 0 else len(text)]
-        cells = next(csv.reader([line]), [])
+    """Return where the line of the dashed end marker starts, or None."""
+    found = [_first_marker_line(text, dashes) for dashes in ("---", "－－－")]
+    return min((start for start in found if start is not None), default=None)
+
+
+def _first_marker_line(text: str, dashes: str) -> int | None:
+    position = text.find(dashes)
+    while position >= 0:
+        start = text.rfind("\n", 0, position) + 1
+        end = text.find("\n", position)
+        end = end if end >= 0 else len(text)
+        cells = next(csv.reader([text[start:end]]), [])
         if cells and clean_cell(cells[0]).startswith(END_MARKER):
-            return match.start()
+            return start
+        position = text.find(dashes, end)
     return None
 
 
@@ -170,7 +176,7 @@ def read_batches(bill: Bill, lines: DataLines) -> Iterator[Batch]:
         truncate_ragged_lines=False,
         raise_if_empty=False,
     ).with_row_index("index")
-    frame = frame.select(_normalised(bill, first_line=lines.first_line))
+    frame = _normalised(frame, bill, first_line=lines.first_line)
     seen = 0
     try:
         for chunk in frame.collect_batches(chunk_size=BATCH_ROWS):
@@ -203,9 +209,9 @@ def other_cells(lines: DataLines, wanted: list[int]) -> Iterator[tuple[int, list
                 return
 
 
-def _normalised(bill: Bill, *, first_line: int) -> list[pl.Expr]:
+def _normalised(frame: pl.LazyFrame, bill: Bill, *, first_line: int) -> pl.LazyFrame:
+    """Return the frame of raw cells as cleaned, typed columns with `line`, `blank`, `plain`."""
     columns = bill.field_columns
-    layout_source = bill.source
 
     def raw(field_name: str) -> pl.Expr:
         index = columns.get(field_name)
@@ -230,28 +236,33 @@ def _normalised(bill: Bill, *, first_line: int) -> list[pl.Expr]:
     blank = pl.all_horizontal(
         [pl.col(f"c{index}").str.strip_chars(_EDGE_JUNK) == "" for index in range(bill.width)]
     )
-    time = clean(raw("occurred_at"))
-    amount = clean(raw("amount"))
-    direction_text = clean(raw("direction"))
-    direction = direction_text.replace_strict(
-        {key: value for key, value in _DIRECTIONS.items() if key}, default=None
+    cells = frame.select(
+        (pl.col("index").cast(pl.Int64) + first_line).alias("line"),
+        blank.alias("blank"),
+        clean(raw("occurred_at")).alias("time_text"),
+        clean(raw("amount")).alias("amount_text"),
+        clean(raw("direction"))
+        .replace_strict({key: value for key, value in _DIRECTIONS.items() if key}, default=None)
+        .alias("direction"),
+        *(text(raw(name)).alias(name) for name in TEXT_FIELDS),
     )
+
+    time = pl.col("time_text")
+    amount = pl.col("amount_text")
+    direction = pl.col("direction")
+    status = pl.col("status")
     local = time.str.strptime(pl.Datetime("us"), "%Y-%m-%d %H:%M:%S", strict=False)
     digits = amount.str.replace(r"^[¥￥]", "")
-    fen = digits.str.extract(r"^([0-9]+)", 1).cast(pl.Int64) * 100 + digits.str.extract(
-        r"\.([0-9]+)$", 1
-    ).fill_null("").str.pad_end(2, "0").cast(pl.Int64)
-
-    texts = {name: text(raw(name)) for name in TEXT_FIELDS}
-    status = texts["status"]
-    if layout_source == "alipay":
+    whole = digits.str.extract(r"^([0-9]+)", 1).cast(pl.Int64)
+    cents = digits.str.extract(r"\.([0-9]+)$", 1).fill_null("").str.pad_end(2, "0")
+    if bill.source == "alipay":
         moved = status.is_in(list(_ALIPAY_SUCCEEDED))
     else:
         moved = status.is_in(list(_WECHAT_SUCCEEDED)) | status.str.contains(_PARTLY_REFUNDED)
     refund = (
-        (texts["category"] == "退款")
-        | texts["category"].str.ends_with("-退款")
-        | texts["description"].str.starts_with("退款-")
+        (pl.col("category") == "退款")
+        | pl.col("category").str.ends_with("-退款")
+        | pl.col("description").str.starts_with("退款-")
         | (status == "退款成功")
     )
     plain = (
@@ -260,14 +271,11 @@ def _normalised(bill: Bill, *, first_line: int) -> list[pl.Expr]:
         & amount.str.contains(_PLAIN_AMOUNT)
         & direction.is_not_null()
     )
-    return [
-        (pl.col("index").cast(pl.Int64) + first_line).alias("line"),
-        blank.alias("blank"),
+    return cells.with_columns(
         plain.fill_null(False).alias("plain"),
         local.alias("occurred_at"),
-        direction.alias("direction"),
-        fen.alias("fen"),
-        *(expr.alias(name) for name, expr in texts.items()),
-        (moved & ~(refund & (direction == "expense"))).alias("succeeded"),
+        (whole * 100 + cents.cast(pl.Int64)).alias("fen"),
         refund.alias("refund"),
-    ]
+    ).with_columns(
+        (moved & ~(pl.col("refund") & (direction == "expense"))).alias("succeeded"),
+    ).drop("time_text", "amount_text")
