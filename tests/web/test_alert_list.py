@@ -2,9 +2,10 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from hrguard.privacy.roles import Role
 from hrguard.risk.models import AlertLevel
 from tests.factories import DepartmentFactory, EmployeeFactory
-from tests.web.conftest import AlertMaker
+from tests.web.conftest import AlertMaker, make_hr_user
 
 pytestmark = pytest.mark.django_db
 
@@ -149,3 +150,15 @@ def test_alert_list_orders_highest_level_first(hr_client: Client, make_alert: Al
     assert pseudonyms(response) == [
         alert.employee.pseudonym for alert in [high, medium, newer_watch, watch]
     ]
+
+
+def test_alert_list_department_choices_follow_scope(client: Client) -> None:
+    sales = DepartmentFactory(name="销售部")
+    EmployeeFactory(department=sales)
+    EmployeeFactory(department=DepartmentFactory(name="财务部"))
+    client.force_login(make_hr_user("hr.li", Role.HR_SPECIALIST, sales))
+
+    response = client.get(URL)
+
+    choices = list(response.context["form"].fields["department"].queryset)
+    assert choices == [sales]

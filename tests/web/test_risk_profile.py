@@ -183,6 +183,18 @@ def test_employee_profile_without_alert_or_scan(hr_client: Client) -> None:
 
     text = response.content.decode()
     assert "<dt>级别</dt><dd>尚未扫描</dd>" in text
+    assert "还没有扫描过这名员工的数据。" in text
+    assert "最近一次扫描没有命中任何指标。" not in text
+
+
+def test_employee_profile_scanned_without_hit(hr_client: Client, scan: ScanRun) -> None:
+    employee = EmployeeFactory()
+
+    response = hr_client.get(reverse("web:employee_profile", args=[employee.pk]))
+
+    text = response.content.decode()
+    assert "<dt>级别</dt><dd>无预警</dd>" in text
+    assert f"<dt>最近扫描</dt><dd>{scan.as_of:%Y-%m-%d}</dd>" in text
     assert "最近一次扫描没有命中任何指标。" in text
 
 

@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "hrguard.cases",
     "hrguard.cases.evidence",
     "hrguard.cases.guarantee",
+    "hrguard.cases.harassment",
     "hrguard.notify",
     "hrguard.reports",
     "hrguard.web",

@@ -15,7 +15,7 @@ from django.utils.translation import gettext
 from hrguard.core.errors import NotFound
 from hrguard.payments.models import PaymentTransaction
 from hrguard.payroll.models import PayrollRecord
-from hrguard.people.models import Employee
+from hrguard.people.models import Department, Employee
 from hrguard.privacy.audit import audit_record
 from hrguard.privacy.models import Consent, DataCategory
 from hrguard.privacy.roles import Action, can
@@ -151,8 +151,16 @@ def risk_profile_for_user(*, employee_id: int, user: User) -> RiskProfile:
         .first()
     )
     if latest is None:
-        return RiskProfile(employee, None, None, [])
+        # Results are stored only for employees with a hit, so an employee the
+        # latest scan looked at and found nothing for has no rows of their own.
+        return RiskProfile(employee, None, scan_latest(), [])
     return RiskProfile(employee, None, latest.scan, _scan_results(latest.scan, employee))
+
+
+def departments_visible_to(*, user: User) -> QuerySet[Department]:
+    """Return the departments that hold at least one employee the user may see."""
+    visible = _employees_visible_to(user).values("department_id")
+    return Department.objects.filter(pk__in=visible).order_by("name")
 
 
 def open_alert_counts_by_level(*, user: User) -> dict[str, int]:

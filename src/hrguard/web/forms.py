@@ -1,6 +1,7 @@
 from typing import Any, cast
 
 from django import forms
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from hrguard.people.models import Department
@@ -25,8 +26,17 @@ class AlertFilterForm(forms.Form):
         label=_("状态"), required=False, choices=Alert.Status.choices, initial=Alert.Status.OPEN
     )
 
-    def __init__(self, *args: Any, indicator_codes: list[str], **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        indicator_codes: list[str],
+        departments: QuerySet[Department],
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
+        # A user limited to some departments must not learn the names of the others.
+        department = cast(forms.ModelChoiceField, self.fields["department"])
+        department.queryset = departments
         choices = [(code, indicator_label(code)) for code in indicator_codes]
         indicator = cast(forms.ChoiceField, self.fields["indicator"])
         indicator.choices = [("", _("全部指标")), *choices]

@@ -19,6 +19,7 @@ NAVIGATION: list[tuple[str, Promise]] = [
     ("chat:rule_settings", _("规则设置")),
     ("reports:index", _("报表")),
     ("guarantee:dispute_list", _("担保纠纷")),
+    ("harassment:intake", _("催收骚扰")),
 ]
 
 

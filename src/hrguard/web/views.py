@@ -82,7 +82,11 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
 @alert_viewer_required
 def alert_list(request: HttpRequest) -> HttpResponse:
-    form = AlertFilterForm(request.GET, indicator_codes=selectors.indicator_codes_in_use())
+    form = AlertFilterForm(
+        request.GET,
+        indicator_codes=selectors.indicator_codes_in_use(),
+        departments=selectors.departments_visible_to(user=request.user),
+    )
     form.is_valid()
     # Invalid fields are left out of cleaned_data, so the valid filters still apply.
     filters = form.cleaned_data

@@ -1,0 +1,23 @@
+import pytest
+from django.contrib.auth.models import User
+from django.test import Client
+
+pytestmark = pytest.mark.django_db
+
+
+def test_unknown_page_shows_chinese_404(hr_client: Client) -> None:
+    response = hr_client.get("/no-such-page/")
+
+    assert response.status_code == 404
+    assert "页面不存在" in response.content.decode()
+
+
+def test_user_without_role_gets_403_with_logout(client: Client) -> None:
+    client.force_login(User.objects.create_user(username="nobody", password="x" * 12))
+
+    response = client.get("/alerts/")
+
+    text = response.content.decode()
+    assert response.status_code == 403
+    assert "没有权限" in text
+    assert "退出登录" in text
