@@ -90,6 +90,7 @@ def import_file(
             batch.status = ImportBatch.Status.REJECTED
             _finish_batch(batch, importer, issues, counts, user=user)
 
+    importer.close()
     report = ImportReport(
         kind=kind,
         file_name=file_name,

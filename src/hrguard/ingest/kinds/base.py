@@ -178,6 +178,9 @@ class Importer(ABC):
     def validate(self, issues: IssueCollector) -> None:
         """Pass 1: read the whole file, count its rows and add every problem to `issues`."""
 
+    def close(self) -> None:
+        """Delete what the passes kept on disk; called once the import is over."""
+
     @abstractmethod
     def write(self, *, batch: "ImportBatch | None", apply: bool) -> WriteCounts:
         """Pass 2: write a file that passed `validate`, or with apply=False only count.
