@@ -5,6 +5,10 @@ because a checkpoint records how repayment is going. Entering it starts a
 FollowUp with one checkpoint per day offset in HRGUARD_FOLLOW_UP_DAYS; leaving
 it ends the FollowUp and cancels the checkpoints still pending.
 
+Without a follow-up consent the case is closed once the plan is finished. The
+system never closes it by itself: the case page offers closing, and a person
+writes the closing note.
+
 A risk scan calls `cases_reopen_on_recurrence` with the alerts it created or
 updated. A case under follow-up goes back to 处理中 when its employee's alert
 goes beyond the state recorded at the start of the follow-up. Reopening only
@@ -232,15 +236,17 @@ def cases_reopen_on_recurrence(*, alerts: Iterable[Alert]) -> list[Case]:
     by_employee = {alert.employee_id: alert for alert in alerts}
     if not by_employee:
         return []
+    # Cases under follow-up are few and a scan's alerts can be thousands, so read
+    # all the follow-ups instead of filtering by an IN list of every employee.
     follow_ups = FollowUp.objects.filter(
-        ended_at__isnull=True,
-        case__state=CaseState.FOLLOWING_UP,
-        case__employee_id__in=list(by_employee),
+        ended_at__isnull=True, case__state=CaseState.FOLLOWING_UP
     ).select_related("case", "case__employee", "case__assignee")
 
     reopened = []
     for follow_up in follow_ups:
-        alert = by_employee[follow_up.case.employee_id]
+        alert = by_employee.get(follow_up.case.employee_id)
+        if alert is None:
+            continue
         reason = recurrence_reason(follow_up, alert)
         if reason is not None:
             reopened.append(_case_reopen(follow_up=follow_up, alert=alert, reason=reason))
