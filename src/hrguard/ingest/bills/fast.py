@@ -83,10 +83,11 @@ def data_lines(bill: Bill, work_dir: Path) -> Iterator[DataLines]:
     work_dir.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=work_dir, prefix="bill-") as folder:
         target = Path(folder) / "data.csv"
-        yield _copy_data_lines(bill, target)
+        yield copy_data_lines(bill, target)
 
 
-def _copy_data_lines(bill: Bill, target: Path) -> DataLines:
+def copy_data_lines(bill: Bill, target: Path) -> DataLines:
+    """Copy the data lines of a CSV bill to `target` in UTF-8; return where they are."""
     if bill.encoding is None:
         raise FastPathUnavailable("the bill is a spreadsheet")
     with bill.path.open(encoding=bill.encoding, newline="") as source, target.open("wb") as out:
@@ -271,11 +272,15 @@ def _normalised(frame: pl.LazyFrame, bill: Bill, *, first_line: int) -> pl.LazyF
         & amount.str.contains(_PLAIN_AMOUNT)
         & direction.is_not_null()
     )
-    return cells.with_columns(
-        plain.fill_null(False).alias("plain"),
-        local.alias("occurred_at"),
-        (whole * 100 + cents.cast(pl.Int64)).alias("fen"),
-        refund.alias("refund"),
-    ).with_columns(
-        (moved & ~(pl.col("refund") & (direction == "expense"))).alias("succeeded"),
-    ).drop("time_text", "amount_text")
+    return (
+        cells.with_columns(
+            plain.fill_null(False).alias("plain"),
+            local.alias("occurred_at"),
+            (whole * 100 + cents.cast(pl.Int64)).alias("fen"),
+            refund.alias("refund"),
+        )
+        .with_columns(
+            (moved & ~(pl.col("refund") & (direction == "expense"))).alias("succeeded"),
+        )
+        .drop("time_text", "amount_text")
+    )

@@ -5,7 +5,10 @@ employee whose 支付记录 consent is in force on the day of the import.
 """
 
 import logging
+import shutil
+import tempfile
 from collections.abc import Iterator
+from contextlib import nullcontext
 from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -20,6 +23,7 @@ from django.utils.translation import gettext_lazy
 from hrguard.ingest import readers
 from hrguard.ingest.base import RowIssue
 from hrguard.ingest.bills import Bill, BillLayoutUnknown, BillRow, DeclaredTotals, fast, read_bill
+from hrguard.ingest.bills.owner import owner_issues
 from hrguard.ingest.bills.totals import Tally, check_totals, tally_rows
 from hrguard.ingest.bills.types import DIRECTIONS
 from hrguard.ingest.kinds import register
@@ -38,6 +42,7 @@ from hrguard.privacy.models import Consent, DataCategory
 
 if TYPE_CHECKING:
     from hrguard.ingest.models import ImportBatch
+    from hrguard.people.models import Employee
 
 logger = logging.getLogger(__name__)
 
@@ -83,6 +88,15 @@ class PaymentsImporter(Importer):
     label = gettext_lazy("支付记录")
     needs_employee = True
 
+    def __init__(self, *, path: Path, file_name: str, employee: "Employee | None" = None) -> None:
+        super().__init__(path=path, file_name=file_name, employee=employee)
+        self._bill: Bill | None = None
+        # Set when pass 1 read the bill with polars: its batches, data lines and the
+        # lines left to the row parser, kept for pass 2 until `close`.
+        self._fast = False
+        self._cache: Path | None = None
+        self._fast_lines: tuple[fast.DataLines, list[int]] | None = None
+
     def validate(self, issues: IssueCollector) -> None:
         if self.employee is None:
             raise ValueError("a payments import needs the employee the bill belongs to")
@@ -106,7 +120,16 @@ class PaymentsImporter(Importer):
 
         try:
             bill = read_bill(self.path, file_name=self.file_name)
+            self._bill = bill
             self.layout = bill.layout
+            rejections, warnings = owner_issues(
+                bill.preamble, employee_no=self.employee.employee_no, roster_name=self.employee.name
+            )
+            self.warnings.extend(warnings)
+            if rejections:
+                for issue in rejections:
+                    issues.add(issue)
+                return
             self._fast = self._use_fast_path(bill) and self._validate_fast(bill, issues)
             if not self._fast:
                 self._validate_rows(bill, issues)
@@ -136,10 +159,15 @@ class PaymentsImporter(Importer):
         tallies = {direction: Tally() for direction in DIRECTIONS}
         rows_total = 0
         keys: list[pl.DataFrame] = []
+        # Pass 2 writes from the batches kept here as Parquet instead of parsing again.
+        _work_dir().mkdir(parents=True, exist_ok=True)
+        cache = Path(tempfile.mkdtemp(dir=_work_dir(), prefix="bill-"))
+        self._cache = cache
         try:
-            with fast.data_lines(bill, _work_dir()) as lines:
+            with nullcontext(fast.copy_data_lines(bill, cache / "data.csv")) as lines:
                 others: list[int] = []
-                for batch in fast.read_batches(bill, lines):
+                for number, batch in enumerate(fast.read_batches(bill, lines)):
+                    batch.plain.write_parquet(cache / f"{number:06d}.parquet", compression="lz4")
                     rows_total += batch.non_blank
                     others.extend(batch.other_lines)
                     sums = batch.plain.group_by("direction").agg(pl.len(), pl.col("fen").sum())
@@ -159,6 +187,7 @@ class PaymentsImporter(Importer):
                 declared = bill.declared_with_trailer(lines.trailer)
         except fast.FastPathUnavailable as reason:
             logger.info("bill read row by row: %s", reason)
+            self.close()
             return False
         keys.append(
             pl.DataFrame(parsed, schema={"order_no": pl.String, "line": pl.Int64}, orient="row")
@@ -166,12 +195,20 @@ class PaymentsImporter(Importer):
         if pl.concat(keys)["order_no"].is_duplicated().any():
             # Repeated order numbers are reported with their rows' cells by the row path.
             logger.info("bill read row by row: repeated order numbers")
+            self.close()
             return False
         logger.info("bill read with polars: %d rows, %d by the row parser", rows_total, len(others))
         self.rows_total = rows_total
+        self._fast_lines = (lines, others)
         issues.extend(found)
         self._check_totals(declared, tallies, issues)
         return True
+
+    def close(self) -> None:
+        """Delete the batches and data lines that pass 1 of the fast path kept for pass 2."""
+        if self._cache is not None:
+            shutil.rmtree(self._cache, ignore_errors=True)
+            self._cache = None
 
     def _check_totals(
         self, declared: DeclaredTotals | None, tallies: dict[str, Tally], issues: IssueCollector
@@ -203,9 +240,9 @@ class PaymentsImporter(Importer):
             yield item
 
     def write(self, *, batch: "ImportBatch | None", apply: bool) -> WriteCounts:
+        if self._fast and self._bill is not None:
+            return self._write_fast(self._bill, batch=batch, apply=apply)
         bill = read_bill(self.path, file_name=self.file_name)
-        if getattr(self, "_fast", False):
-            return self._write_fast(bill, batch=batch, apply=apply)
         counts = WriteCounts()
         chunk: list[BillRow] = []
         for item in bill.rows():
@@ -220,41 +257,33 @@ class PaymentsImporter(Importer):
         return counts
 
     def _write_fast(self, bill: Bill, *, batch: "ImportBatch | None", apply: bool) -> WriteCounts:
+        if self._cache is None or self._fast_lines is None:
+            raise RuntimeError("the fast path writes only after its validation")
+        lines, others = self._fast_lines
         counts = WriteCounts()
         fresh = not PaymentTransaction.objects.filter(
             employee=self.employee, source=bill.source
         ).exists()
-        try:
-            with fast.data_lines(bill, _work_dir()) as lines:
-                others: list[int] = []
-                for part in fast.read_batches(bill, lines):
-                    others.extend(part.other_lines)
-                    slices = [part.plain] if fresh else part.plain.iter_slices(LOOKUP_ROWS)
-                    for rows in slices:
-                        counts.add(
-                            self._write_plain(
-                                rows, source=bill.source, batch=batch, apply=apply, fresh=fresh
-                            )
-                        )
-                chunk: list[BillRow] = []
-                for line, cells in fast.other_cells(lines, others):
-                    item = bill.parse_cells(line, cells)
-                    if isinstance(item, RowIssue):
-                        raise RuntimeError(
-                            f"row {line} of {self.file_name} changed after validation"
-                        )
-                    chunk.append(item)
-                    if len(chunk) >= CHUNK_SIZE:
-                        counts.add(
-                            self._write_chunk(chunk, source=bill.source, batch=batch, apply=apply)
-                        )
-                        chunk = []
-                if chunk:
-                    counts.add(
-                        self._write_chunk(chunk, source=bill.source, batch=batch, apply=apply)
+        for part in sorted(self._cache.glob("*.parquet")):
+            plain = pl.read_parquet(part)
+            slices = [plain] if fresh else plain.iter_slices(LOOKUP_ROWS)
+            for rows in slices:
+                counts.add(
+                    self._write_plain(
+                        rows, source=bill.source, batch=batch, apply=apply, fresh=fresh
                     )
-        except fast.FastPathUnavailable as error:
-            raise RuntimeError(f"{self.file_name} changed after validation") from error
+                )
+        chunk: list[BillRow] = []
+        for line, cells in fast.other_cells(lines, others):
+            item = bill.parse_cells(line, cells)
+            if isinstance(item, RowIssue):
+                raise RuntimeError(f"row {line} of {self.file_name} changed after validation")
+            chunk.append(item)
+            if len(chunk) >= CHUNK_SIZE:
+                counts.add(self._write_chunk(chunk, source=bill.source, batch=batch, apply=apply))
+                chunk = []
+        if chunk:
+            counts.add(self._write_chunk(chunk, source=bill.source, batch=batch, apply=apply))
         return counts
 
     def _write_plain(
