@@ -5,10 +5,15 @@ from typing import Any
 
 import pytest
 from django.contrib.auth.models import User
+from django.core.exceptions import ImproperlyConfigured
 from django.test import Client
 from django.utils import timezone
 
-from hrguard.cases.follow_up import cases_reopen_on_recurrence, follow_up_consent_record
+from hrguard.cases.follow_up import (
+    cases_reopen_on_recurrence,
+    follow_up_consent_record,
+    follow_up_days,
+)
 from hrguard.cases.models import Case, CaseEvent, FollowUpCheckpoint
 from hrguard.cases.services import case_open_from_alert, case_transition
 from hrguard.notify.models import Notification
@@ -236,3 +241,33 @@ def test_recurred_case_page_shows_system_as_actor(
         ("状态", "跟踪中", "处理中"),
         ("预警", str(following_case.alert_id), str(new_alert.pk)),
     ]
+
+
+def test_consent_withdrawal_cancels_pending_checkpoints(
+    manager_client: Client, following_case: Case
+) -> None:
+    consent = following_case.follow_up_consents.get()
+
+    response = manager_client.post(
+        f"/cases/follow-up-consents/{consent.pk}/withdraw/",
+        {"withdrawn_on": timezone.localdate().isoformat()},
+        follow=True,
+    )
+
+    assert _messages(response) == ["已记录员工撤回跟踪回访的同意，待回访节点已取消。"]
+    assert [status for _, _, status in _checkpoints(following_case)] == ["cancelled"] * 3
+    consent.refresh_from_db()
+    assert consent.withdrawn_on == timezone.localdate()
+    page = response.content.decode()
+    assert "员工没有同意跟踪回访。" in page
+    assert "员工已撤回跟踪回访的同意，待回访节点已取消：请确认后结案。系统不会自动结案。" in page
+    following_case.refresh_from_db()
+    assert following_case.state == "following_up"
+
+
+@pytest.mark.parametrize("days", [(), (30, 0), (30, 30), ("30",)])
+def test_follow_up_days_invalid_setting_raises(settings: Any, days: tuple[Any, ...]) -> None:
+    settings.HRGUARD_FOLLOW_UP_DAYS = days
+
+    with pytest.raises(ImproperlyConfigured):
+        follow_up_days()

@@ -126,6 +126,7 @@ def case_page_context(case: Case, user: Any, today: datetime.date | None = None)
         # The system never closes a case by itself: when the plan is done and the
         # employee did not agree to follow-up, the page offers closing to a person.
         "offer_close": case.state == CaseState.IN_PROGRESS and plan_finished and consent is None,
+        "offer_close_after_withdrawal": case.state == CaseState.FOLLOWING_UP and consent is None,
         "consent": consent,
         "consents": list(selectors.follow_up_consents_for_case(case=case)),
         "consent_form": forms.FollowUpConsentForm(initial={"given_on": today}),
