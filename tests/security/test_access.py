@@ -1,0 +1,202 @@
+"""Every URL of the URLconf: login required, role checks, department scopes (IDOR) and CSRF.
+
+The URLs come from walking the URLconf, so a page added later is checked
+without editing these tests; it only needs an entry in URL_ACCESS and, for a
+new parameter name, a builder in PARAMETER_BUILDERS.
+"""
+
+from collections.abc import Callable
+from typing import Any
+
+from django.test import Client
+
+from tests.security.access import URL_ACCESS, role_may_open, row_counts
+from tests.security.conftest import (
+    OBJECT_PARAMETERS,
+    ROLE_USERS,
+    World,
+    all_routes,
+    private_routes,
+    route_url,
+)
+
+DENIED = {403, 404, 405}
+
+
+def test_urlconf_every_private_url_listed_in_access_table() -> None:
+    # given the URLconf as it stands now
+    names = {route.name for route in private_routes()}
+
+    # then every private URL says which roles may open it, and no entry is stale
+    assert sorted(names - URL_ACCESS.keys()) == []
+    assert sorted(URL_ACCESS.keys() - names) == []
+
+
+def test_urlconf_every_parameter_has_builder(world: World) -> None:
+    for route in all_routes():
+        route_url(route, world)
+
+
+def test_anonymous_every_private_url_redirects_to_login(world: World) -> None:
+    # given a client that has not logged in
+    client = Client()
+    before = row_counts()
+    problems = []
+
+    # when it requests every private URL with GET and POST
+    for route in private_routes():
+        url = route_url(route, world)
+        for method in ("get", "post"):
+            response = getattr(client, method)(url)
+            redirected_to_login = response.status_code == 302 and response["Location"].startswith(
+                "/login/"
+            )
+            if not (redirected_to_login or response.status_code in DENIED):
+                problems.append((method, route.name, response.status_code))
+
+    # then each answer is a redirect to the login page or a refusal, and nothing was written
+    assert problems == []
+    assert row_counts() == before
+
+
+def _sweep(
+    client: Client, world: World, user_key: str, department: str, method: str
+) -> list[tuple[str, int]]:
+    results = []
+    for route in private_routes():
+        url = route_url(route, world, department, user_key)
+        response = getattr(client, method)(url)
+        results.append((route.name, response.status_code))
+    return results
+
+
+def test_roles_without_capability_refused_everywhere(
+    world: World, client_for: Callable[[str], Client]
+) -> None:
+    # given a logged-in user of every role, and of none
+    problems: list[tuple[str, str, str, int]] = []
+    changed: list[str] = []
+
+    for user_key, role in ROLE_USERS.items():
+        client = client_for(user_key)
+        before = row_counts()
+
+        # when the user requests each URL their role does not open
+        for route in private_routes():
+            if role_may_open(role, route.name):
+                continue
+            url = route_url(route, world, "a", user_key)
+            for method in ("get", "post"):
+                status = getattr(client, method)(url).status_code
+                if status not in DENIED:
+                    problems.append((user_key, method, route.name, status))
+
+        # then every answer is a refusal, and no POST wrote a row
+        if row_counts() != before:
+            changed.append(user_key)
+
+    assert problems == []
+    assert changed == []
+
+
+def test_roles_with_capability_never_server_error(
+    world: World, client_for: Callable[[str], Client]
+) -> None:
+    problems = []
+    for user_key, role in ROLE_USERS.items():
+        client = client_for(user_key)
+        client.raise_request_exception = False
+        for route in private_routes():
+            if not role_may_open(role, route.name):
+                continue
+            response = client.get(route_url(route, world, "a", user_key))
+            if response.status_code >= 500:
+                problems.append((user_key, route.name, response.status_code))
+
+    assert problems == []
+
+
+def _object_routes() -> list[Any]:
+    return [r for r in private_routes() if OBJECT_PARAMETERS.intersection(r.parameters)]
+
+
+def test_scoped_hr_other_department_object_not_found(
+    world: World, client_for: Callable[[str], Client]
+) -> None:
+    # given HR专员 and HRBP users scoped to department A
+    problems: list[tuple[str, str, str, int]] = []
+    changed: list[str] = []
+
+    for user_key in ("hr_specialist", "hrbp"):
+        client = client_for(user_key)
+        before = row_counts()
+        for route in _object_routes():
+            if not role_may_open(ROLE_USERS[user_key], route.name):
+                continue
+            url = route_url(route, world, "b", user_key)
+
+            # when they request any object URL of department B
+            for method in ("get", "post"):
+                status = getattr(client, method)(url).status_code
+                if status not in (404, 405):
+                    problems.append((user_key, method, route.name, status))
+
+        # then the objects do not exist for them, and nothing changed
+        if row_counts() != before:
+            changed.append(user_key)
+
+    assert problems == []
+    assert changed == []
+
+
+def test_scoped_hr_own_department_object_found(
+    world: World, client_for: Callable[[str], Client]
+) -> None:
+    # given the same HR专员, asking for department A's objects (the control for the test above)
+    client = client_for("hr_specialist")
+    not_found = []
+    for route in _object_routes():
+        if not role_may_open(ROLE_USERS["hr_specialist"], route.name):
+            continue
+        response = client.get(route_url(route, world, "a", "hr_specialist"))
+        if response.status_code == 404:
+            not_found.append(route.name)
+
+    assert not_found == []
+
+
+def test_other_users_notification_not_found(
+    world: World, client_for: Callable[[str], Client]
+) -> None:
+    client = client_for("hr_manager")
+    url = route_url(
+        next(r for r in all_routes() if r.name == "notify:notification_open"),
+        world,
+        "b",
+        "hr_manager",
+    )
+
+    response = client.post(url)
+
+    assert response.status_code == 404
+    world.notifications["outsider"].refresh_from_db()
+    assert world.notifications["outsider"].read_at is None
+
+
+def test_post_without_csrf_token_rejected(world: World) -> None:
+    # given clients that enforce CSRF like a browser session, for roles that may post
+    problems = []
+    changed = []
+    for user_key in ("hr_manager", "legal", "privacy_officer", "employee"):
+        client = Client(enforce_csrf_checks=True)
+        client.force_login(world.users[user_key])
+        before = row_counts()
+        for route in private_routes():
+            response = client.post(route_url(route, world, "a", user_key), {"note": "x"})
+            if response.status_code != 403:
+                problems.append((user_key, route.name, response.status_code))
+        if row_counts() != before:
+            changed.append(user_key)
+
+    assert problems == []
+    assert changed == []
