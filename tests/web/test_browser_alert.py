@@ -4,6 +4,7 @@ import datetime
 import re
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import pytest
 from playwright.sync_api import Page, expect
@@ -14,9 +15,9 @@ from hrguard.people.models import Employee
 from hrguard.privacy.models import Consent, DataCategory
 from hrguard.risk.models import Alert
 from hrguard.risk.services import scan_run
-from tests.browser import browser_log_in
 from tests.factories import DepartmentFactory, EmployeeFactory
-from tests.web.conftest import PASSWORD, make_hr_user
+from tests.privacy_portal.helpers import browser_log_in_with_totp
+from tests.web.conftest import make_hr_user
 
 SHANGHAI = datetime.timezone(datetime.timedelta(hours=8))
 AS_OF = datetime.date(2026, 11, 30)
@@ -70,16 +71,17 @@ def click_department_bar(page: Page, *, index: int) -> None:
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
 def test_browser_alert_evidence_visible_after_login(
-    live_server, page: Page, artifacts_dir: Path
+    live_server, page: Page, artifacts_dir: Path, settings: Any
 ) -> None:
     # Given
     employee = build_company()
     scan_run(as_of=AS_OF)
     alert = Alert.objects.get(employee=employee, status=Alert.Status.OPEN)
-    make_hr_user("hr.zhang")
+    settings.HRGUARD_OTP_REQUIRED = True
+    user = make_hr_user("hr.zhang")
 
     # When
-    browser_log_in(page, base_url=live_server.url, username="hr.zhang", password=PASSWORD)
+    browser_log_in_with_totp(page, base_url=live_server.url, user=user)
     click_department_bar(page, index=0)
     expect(page).to_have_url(f"{live_server.url}/alerts/?department={employee.department_id}")
     page.get_by_label("级别").select_option(label="关注")

@@ -18,6 +18,7 @@ NAVIGATION: list[tuple[str, Promise]] = [
     ("ingest:upload", _("数据导入")),
     ("chat:rule_settings", _("规则设置")),
     ("reports:index", _("报表")),
+    ("privacy:home", _("个人信息保护")),
     ("guarantee:dispute_list", _("担保纠纷")),
     ("harassment:intake", _("催收骚扰")),
 ]

@@ -162,3 +162,4 @@ class Command(BaseCommand):
         write(_("用户名：%(username)s") % {"username": HR_MANAGER_USERNAME})
         write(_("密码：%(password)s") % {"password": password})
         write(_("（密码每次运行 hrguard demo 时重新生成。）"))
+        write(_("首次登录后，请用身份验证器应用扫描页面上的二维码，完成双因素认证。"))
