@@ -107,7 +107,12 @@ def test_monthly_report_user_without_alert_access_empty(company: Company) -> Non
 
 
 def test_monthly_report_harassment_without_source_is_none(company: Company) -> None:
-    report = monthly_report_for_organisation(month=NOVEMBER)
+    previous = selectors._harassment_source
+    harassment_source_register(None)
+    try:
+        report = monthly_report_for_organisation(month=NOVEMBER)
+    finally:
+        harassment_source_register(previous)
 
     assert report.harassment_by_platform is None
 
@@ -123,12 +128,13 @@ class _FixedHarassment:
 
 def test_monthly_report_harassment_source_receives_scope_and_month(company: Company) -> None:
     source = _FixedHarassment()
+    previous = selectors._harassment_source
     harassment_source_register(source)
     try:
         specialist = make_user("hr-sales", Role.HR_SPECIALIST, departments=(company.sales,))
         report = monthly_report_for_user(user=specialist, month=NOVEMBER)
     finally:
-        harassment_source_register(None)
+        harassment_source_register(previous)
 
     assert report.harassment_by_platform == [PlatformCount("平台甲", 3), PlatformCount("平台乙", 1)]
     employee_nos, start, end = source.calls[0]

@@ -24,7 +24,7 @@ def _parse_changed(old: str, new: str, *, catalogue_dir: Path = CATALOGUE_DIR) -
 def test_rule_set_default_loads() -> None:
     rule_set = rule_set_load()
 
-    assert rule_set.version == "2026.12.2"
+    assert rule_set.version == "2026.12.3"
     assert rule_set.window_months == 6
     assert list(rule_set.indicators) == [
         "spend_income_ratio",
@@ -33,20 +33,21 @@ def test_rule_set_default_loads() -> None:
         "leave_spike",
         "reimbursement_spike",
         "colleague_borrowing",
+        "collector_contact",
     ]
     assert rule_set.sha256 == hashlib.sha256(DEFAULT_RULE_SET.read_bytes()).hexdigest()
     assert rule_set.indicators["spend_income_ratio"].params.ratio_min == 1.5
 
 
 def test_rule_set_syntax_error_rejected() -> None:
-    error = _parse_changed('version = "2026.12.2"', 'version = "2026.12.1')
+    error = _parse_changed('version = "2026.12.3"', 'version = "2026.12.1')
 
     assert error.problem == "syntax"
     assert error.source == "test.toml"
 
 
 def test_rule_set_missing_version_rejected() -> None:
-    error = _parse_changed('version = "2026.12.2"', "")
+    error = _parse_changed('version = "2026.12.3"', "")
 
     assert (error.problem, error.key) == ("missing", "version")
 

@@ -83,13 +83,18 @@ def test_scan_run_alerts_exact_levels(company: dict[str, Employee]) -> None:
 def test_scan_run_without_consent_skips_payment_indicators(company: dict[str, Employee]) -> None:
     scan = scan_run(as_of=AS_OF)
 
-    assert _codes("E0002", scan) == {"leave_spike": True, "reimbursement_spike": False}
+    assert _codes("E0002", scan) == {
+        "leave_spike": True,
+        "reimbursement_spike": False,
+        "collector_contact": False,
+    }
     assert _codes("E0001", scan) == {
         "spend_income_ratio": True,
         "loan_platforms": True,
         "gambling_spend": False,
         "leave_spike": True,
         "reimbursement_spike": False,
+        "collector_contact": False,
     }
 
 
@@ -168,8 +173,12 @@ def test_scan_run_no_longer_hitting_keeps_alert(company: dict[str, Employee]) ->
     alert = Alert.objects.get(employee__employee_no="E0002")
     assert (alert.status, alert.level, alert.indicators) == ("open", "watch", ["leave_spike"])
     assert alert.last_scan == first
-    assert _codes("E0002", second) == {"leave_spike": False, "reimbursement_spike": False}
-    assert alert.results.filter(scan=second).count() == 2
+    assert _codes("E0002", second) == {
+        "leave_spike": False,
+        "reimbursement_spike": False,
+        "collector_contact": False,
+    }
+    assert alert.results.filter(scan=second).count() == 3
 
 
 def test_scan_run_earlier_as_of_leaves_alert_unchanged(company: dict[str, Employee]) -> None:

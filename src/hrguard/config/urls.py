@@ -13,6 +13,7 @@ urlpatterns = [
     path("cases/", include("hrguard.cases.urls")),
     path("evidence/", include("hrguard.cases.evidence.urls")),
     path("guarantee/", include("hrguard.cases.guarantee.urls")),
+    path("harassment/", include("hrguard.cases.harassment.urls")),
     path("notify/", include("hrguard.notify.urls")),
     path("reports/", include("hrguard.reports.urls")),
     path("", include("hrguard.web.urls")),

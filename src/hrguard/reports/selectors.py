@@ -127,7 +127,6 @@ def harassment_by_platform(
     *, employees: QuerySet[Employee], window: MonthWindow
 ) -> list[PlatformCount] | None:
     """Return harassment incidents by platform in the month, or None when nothing records them."""
-    # TODO: the harassment-incident model registers its counts here with harassment_source_register.
     if _harassment_source is None:
         return None
     return _harassment_source.counts_by_platform(

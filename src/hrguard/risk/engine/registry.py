@@ -36,6 +36,7 @@ INDICATOR_MODULES: list[str] = [
     "hrguard.risk.engine.indicators.leave",
     "hrguard.risk.engine.indicators.reimbursement",
     "hrguard.risk.engine.indicators.chat",
+    "hrguard.risk.engine.indicators.collector_contact",
 ]
 
 
