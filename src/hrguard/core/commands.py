@@ -1,9 +1,8 @@
 """A management-command base for hrguard's translated commands."""
 
-from argparse import ArgumentParser
 from typing import Any
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandParser
 
 
 class HrguardCommand(BaseCommand):
@@ -13,7 +12,10 @@ class HrguardCommand(BaseCommand):
     Django's lazy strings, so the text is resolved in the active language first.
     """
 
-    def create_parser(self, prog_name: str, subcommand: str, **kwargs: Any) -> ArgumentParser:
+    # Subclasses assign gettext_lazy(...) here; create_parser resolves it.
+    help: Any = ""
+
+    def create_parser(self, prog_name: str, subcommand: str, **kwargs: Any) -> CommandParser:
         parser = super().create_parser(prog_name, subcommand, **kwargs)
         if parser.description is not None:
             parser.description = str(parser.description)

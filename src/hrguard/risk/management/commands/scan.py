@@ -37,7 +37,7 @@ def last_complete_month_end(today: datetime.date) -> datetime.date:
 
 
 class Command(HrguardCommand):
-    help = gettext_lazy(  # type: ignore[assignment]
+    help = gettext_lazy(
         "扫描全部在职员工，生成或更新预警。基准日所在月及之前的数据计入；"
         "支付记录只读取基准日授权有效的员工。"
     )

@@ -18,7 +18,7 @@ from hrguard.core.errors import HrguardError
 
 class Command(HrguardCommand):
     # HrguardCommand resolves the lazy text before argparse reads it.
-    help = _(  # type: ignore[assignment]
+    help = _(
         "证据包：verify 重新计算并核对证据包中每个文件的 SHA-256；export 导出案件的证据包。"
     )
 
