@@ -41,6 +41,33 @@ def test_intake_lookup_shows_colleague(
     assert "2026-12-04" in text
 
 
+def test_intake_lookup_caller_number_lists_incidents(
+    client: Client, employees: dict[str, Employee], hr_manager: Any
+) -> None:
+    incident = record(hr_manager, employees["colleague"], occurred_at="2026-11-18 09:05")
+    record(hr_manager, employees["colleague"], caller_number="0755-2345 6789")
+    client.force_login(hr_manager)
+
+    page = client.get(reverse("harassment:intake"), {"phone": "+86 139-1234-5678"})
+
+    text = page.content.decode()
+    assert page.status_code == 200
+    assert "该号码此前已登记 1 起骚扰事件：" in text
+    assert f">#{incident.pk}</a>（速借金融平台，2026-11-18）" in text
+    assert "找到员工" not in text
+    assert "没有找到使用该手机号的员工" not in text
+
+
+def test_intake_lookup_unknown_number_shows_error(
+    client: Client, employees: dict[str, Employee], hr_manager: Any
+) -> None:
+    client.force_login(hr_manager)
+
+    page = client.get(reverse("harassment:intake"), {"phone": "138 0000 0000"})
+
+    assert "没有找到使用该手机号的员工，或该员工不在您的数据范围内。" in page.content.decode()
+
+
 def test_intake_post_records_and_redirects(
     client: Client, employees: dict[str, Employee], hr_manager: Any
 ) -> None:

@@ -6,9 +6,12 @@ from hrguard.cases.harassment.models import Channel, ThreatFlag
 
 class PhoneLookupForm(forms.Form):
     phone = forms.CharField(
-        label=_("被骚扰同事的手机号"),
+        label=_("同事的手机号或来电号码"),
         max_length=40,
-        help_text=_("任意常见写法均可，例如 +86 138 0013 8000、138-0013-8000。"),
+        help_text=_(
+            "任意常见写法均可，例如 +86 138 0013 8000、138-0013-8000。"
+            "输入来电号码时，列出该号码此前登记的骚扰事件。"
+        ),
     )
 
 

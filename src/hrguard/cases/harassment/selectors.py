@@ -102,6 +102,19 @@ def incidents_with_same_number(
     )
 
 
+def incidents_from_number(*, user: Any, phone: str) -> QuerySet[HarassmentIncident]:
+    """Return the incidents in the user's scope whose caller number is `phone`, in any format.
+
+    Lets reception check whether a number that is calling now has harassed
+    colleagues before. A value without digits matches nothing.
+    """
+    try:
+        index = phone_blind_index(phone)
+    except ValueError:
+        return HarassmentIncident.objects.none()
+    return incident_list_for_user(user=user).filter(caller_number_index=index)
+
+
 def incidents_for_letter(*, incident: HarassmentIncident) -> list[HarassmentIncident]:
     """Return the colleague's incidents that name the same platform, oldest first."""
     return list(

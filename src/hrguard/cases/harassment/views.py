@@ -55,13 +55,16 @@ def intake(request: HttpRequest) -> HttpResponse:
     selectors.harassment_permission_check(user=request.user)
     lookup = PhoneLookupForm(request.GET or None)
     found = None
+    from_number: list[HarassmentIncident] = []
     if lookup.is_bound and lookup.is_valid():
+        phone = lookup.cleaned_data["phone"]
         try:
-            found = services.phone_lookup(user=request.user, phone=lookup.cleaned_data["phone"])
+            found = services.phone_lookup(user=request.user, phone=phone)
         except HrguardError as error:
             lookup.add_error("phone", error.message)
         else:
-            if found is None:
+            from_number = list(selectors.incidents_from_number(user=request.user, phone=phone))
+            if found is None and not from_number:
                 lookup.add_error(
                     "phone", gettext("没有找到使用该手机号的员工，或该员工不在您的数据范围内。")
                 )
@@ -78,6 +81,7 @@ def intake(request: HttpRequest) -> HttpResponse:
     context = {
         "lookup": lookup,
         "found": found,
+        "from_number": from_number,
         "form": form,
         "incidents": selectors.incident_list_for_user(user=request.user)[:RECENT_INCIDENTS],
         **_guidance_context(),
