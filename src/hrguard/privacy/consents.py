@@ -45,9 +45,9 @@ SOURCE_BY_CATEGORY = {
 
 def self_service_employee(user: User | AnonymousUser) -> Employee:
     """Return the employee linked to a self-service login; PermissionDenied otherwise."""
-    if not can(user, Action.USE_SELF_SERVICE):
+    if not isinstance(user, User) or not can(user, Action.USE_SELF_SERVICE):
         raise PermissionDenied(gettext("您没有使用员工自助的权限。"))
-    account = EmployeeAccount.objects.filter(user_id=user.pk).select_related("employee").first()
+    account = EmployeeAccount.objects.filter(user=user).select_related("employee").first()
     if account is None:
         raise PermissionDenied(
             gettext("您的账号尚未关联员工档案，请联系系统管理员关联后再使用员工自助。")

@@ -18,6 +18,7 @@ from __future__ import annotations
 import datetime
 import logging
 
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext
@@ -162,7 +163,7 @@ def activity_record_basis(
         if confirm_lexicon and activity.source == DataSource.CHAT:
             activity.lexicon_version = lexicon_load().version
         activity.example = False
-        activity.updated_by = actor if getattr(actor, "is_authenticated", False) else None
+        activity.updated_by = actor if isinstance(actor, User) else None
 
         problems = basis_problems(activity, today=timezone.localdate())
         if activity.enabled and problems:
@@ -200,7 +201,7 @@ def activity_switch(*, actor: Actor, source: str, enabled: bool) -> ProcessingAc
         if activity.enabled == enabled:
             return activity
         activity.enabled = enabled
-        activity.updated_by = actor if getattr(actor, "is_authenticated", False) else None
+        activity.updated_by = actor if isinstance(actor, User) else None
         activity.save(update_fields=["enabled", "updated_by", "updated_at"])
         audit_record(
             actor=actor,

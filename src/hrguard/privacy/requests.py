@@ -27,6 +27,7 @@ from django.utils.translation import gettext
 
 from hrguard.attendance.models import LeaveRecord
 from hrguard.core.errors import NotFound, PermissionDenied, ValidationFailed
+from hrguard.ingest.values import escape_formula
 from hrguard.payments.models import PaymentTransaction
 from hrguard.payroll.models import PayrollRecord, Reimbursement
 from hrguard.people.models import Employee
@@ -260,7 +261,7 @@ def subject_data_counts(*, employee: Employee) -> list[tuple[str, int]]:
     ]
 
 
-def subject_data(*, employee: Employee) -> dict[str, list[dict[str, Any]]]:
+def subject_data(*, employee: Employee) -> dict[str, list[Any]]:
     """Return the employee's own data, one list of rows per category, as plain values."""
     return {
         "employee": [
@@ -355,7 +356,7 @@ def subject_data_export(*, user: User, request_id: int, data_format: str) -> tup
     return name, content
 
 
-def _csv_zip(data: dict[str, list[dict[str, Any]]]) -> bytes:
+def _csv_zip(data: dict[str, list[Any]]) -> bytes:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         for category, rows in data.items():
@@ -377,7 +378,9 @@ def _csv_value(value: Any) -> str:
         return json.dumps(value, ensure_ascii=False)
     if isinstance(value, datetime.datetime):
         return timezone.localtime(value).isoformat()
-    return str(value)
+    # Names and descriptions come from imported files and may start with "=", "+",
+    # "-" or "@", which Excel would run as a formula.
+    return escape_formula(str(value))
 
 
 def _require_handler(user: User | AnonymousUser) -> None:

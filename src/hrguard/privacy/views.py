@@ -142,7 +142,10 @@ def consent_grant(request: HttpRequest, category: str) -> HttpResponse:
     messages.success(
         request,
         gettext("已记录您对“%(category)s”的单独同意（告知书第 %(version)s 版）。")
-        % {"category": consent.get_category_display(), "version": consent.notice.version},
+        % {
+            "category": consent.get_category_display(),
+            "version": consent.notice.version if consent.notice else "-",
+        },
     )
     return redirect("privacy:me")
 

@@ -30,6 +30,8 @@ from typing import Any
 from django.utils import timezone
 from django.utils.translation import gettext
 
+from hrguard.ingest.values import escape_formula
+
 FORMAT_NAME = "hrguard-evidence-package"
 FORMAT_VERSION = 1
 MANIFEST_JSON = "manifest.json"
@@ -201,9 +203,10 @@ def _custody_csv(rows: Sequence[CustodyRow]) -> bytes:
         writer.writerow(
             [
                 _local_iso(row.at),
-                row.actor,
+                # A user name may start with "@" or "+", which Excel would run as a formula.
+                escape_formula(row.actor),
                 row.action_label,
-                row.archive_name,
+                escape_formula(row.archive_name),
                 gettext("是") if row.hash_verified else gettext("否"),
             ]
         )
