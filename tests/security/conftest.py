@@ -176,7 +176,7 @@ def route_url(route: Route, world: World, department: str = "a", viewer: str = "
     return reverse(route.name, kwargs=kwargs)
 
 
-def _make_user(username: str, role: Role | None, departments: tuple[Department, ...] = ()) -> User:
+def make_user(username: str, role: Role | None, departments: tuple[Department, ...] = ()) -> User:
     user = User.objects.create_user(username=username, password="correct-horse-battery")
     if role is not None:
         user.groups.add(Group.objects.get(name=role.value))
@@ -313,8 +313,8 @@ def world(db: None) -> World:
     users = {}
     for key, role in ROLE_USERS.items():
         scoped = (department_a,) if role in (Role.HR_SPECIALIST, Role.HRBP) else ()
-        users[key] = _make_user(key, role, scoped)
-    users["outsider"] = _make_user("outsider", Role.HR_MANAGER)
+        users[key] = make_user(key, role, scoped)
+    users["outsider"] = make_user("outsider", Role.HR_MANAGER)
 
     # Import batches are visible to their uploader, so A's batch is the specialist's.
     a = _department_objects(department_a, "E5001", users, users["hr_specialist"], rule_set)

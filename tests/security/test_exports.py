@@ -18,9 +18,14 @@ from hrguard.payments.models import PaymentTransaction
 from hrguard.payroll.models import Reimbursement
 from hrguard.privacy.models import DataSubjectRequest, RequestKind, RequestStatus
 from hrguard.privacy.roles import Role
-from tests.security.conftest import PDF_BYTES, World, _make_user
+from tests.security.conftest import PDF_BYTES, World, make_user
 
-FORMULAS = ('=HYPERLINK("http://evil.example","点此")', "+1+cmd|' /C calc'!A0", "@SUM(A1:A9)", "-2+3+cmd")
+FORMULAS = (
+    '=HYPERLINK("http://evil.example","点此")',
+    "+1+cmd|' /C calc'!A0",
+    "@SUM(A1:A9)",
+    "-2+3+cmd",
+)
 FORMULA_STARTS = ("=", "+", "-", "@")
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -63,7 +68,7 @@ def _plant_formulas(world: World) -> None:
     objects.batch.save()
 
     # A user name may start with "@", and the custody log names the uploader.
-    uploader = _make_user("@uploader", Role.HR_MANAGER)
+    uploader = make_user("@uploader", Role.HR_MANAGER)
     evidence_attach(
         case=objects.case,
         user=uploader,
@@ -90,9 +95,12 @@ def _live_cells(content: bytes) -> list[str]:
             for cell in row:
                 if cell.data_type == "f":
                     live.append(f"{sheet.title}!{cell.coordinate} formula {cell.value}")
-                elif isinstance(cell.value, str) and cell.value.startswith(FORMULA_STARTS):
-                    if not (cell.quotePrefix or cell.value.startswith("'")):
-                        live.append(f"{sheet.title}!{cell.coordinate} {cell.value}")
+                    continue
+                looks_like_formula = isinstance(cell.value, str) and cell.value.startswith(
+                    FORMULA_STARTS
+                )
+                if looks_like_formula and not cell.quotePrefix:
+                    live.append(f"{sheet.title}!{cell.coordinate} {cell.value}")
     return live
 
 
@@ -140,9 +148,17 @@ def test_exports_formula_text_neutralised(
     employee = client_for("employee")
     copy_request = DataSubjectRequest.objects.get(kind=RequestKind.COPY, employee=a.employee)
     downloads = {
-        "rejected rows": (client_for("hr_specialist"), "get", reverse("ingest:rejected", args=[a.batch.pk])),
+        "rejected rows": (
+            client_for("hr_specialist"),
+            "get",
+            reverse("ingest:rejected", args=[a.batch.pk]),
+        ),
         "roster template": (manager, "get", reverse("ingest:template", args=["employees", "xlsx"])),
-        "monthly report": (manager, "get", reverse("reports:monthly", args=["2026-11"]) + "?format=xlsx"),
+        "monthly report": (
+            manager,
+            "get",
+            reverse("reports:monthly", args=["2026-11"]) + "?format=xlsx",
+        ),
         "employee report": (
             manager,
             "get",
