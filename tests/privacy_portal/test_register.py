@@ -4,6 +4,7 @@ import datetime
 from pathlib import Path
 
 import pytest
+from django.test import Client
 
 from hrguard.core.errors import PermissionDenied, ValidationFailed
 from hrguard.ingest.models import ImportBatch
@@ -18,7 +19,7 @@ from hrguard.privacy.register import (
 from hrguard.privacy.roles import Role
 from tests.factories import DepartmentFactory
 from tests.ingest.files import write_csv
-from tests.privacy_portal.helpers import make_user
+from tests.privacy_portal.helpers import force_login_verified, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -127,3 +128,31 @@ def test_hr_specialist_cannot_record_basis() -> None:
         activity_record_basis(actor=specialist, source="roster", **BASIS)
 
     assert ProcessingActivity.objects.get(source="roster").rule_version == "示例-2026.1"
+
+
+def test_register_page_switches_source_off() -> None:
+    # Given
+    client = force_login_verified(Client(), make_user("pipo", Role.PRIVACY_OFFICER))
+    page = client.get("/privacy/register/").content.decode()
+    assert "这是安装时的示例法律依据" in page
+
+    # When
+    response = client.post("/privacy/register/payroll/switch/", {"enabled": "0"})
+
+    # Then
+    assert response.status_code == 302
+    assert ProcessingActivity.objects.get(source="payroll").enabled is False
+    assert source_enabled("payroll") is False
+
+
+def test_register_page_records_basis() -> None:
+    client = force_login_verified(Client(), make_user("pipo", Role.PRIVACY_OFFICER))
+
+    response = client.post(
+        "/privacy/register/leave/",
+        {**BASIS, "legal_basis": LegalBasis.HR_RULES.value, "published_on": "2026-02-20"},
+    )
+
+    assert response.status_code == 302
+    activity = ProcessingActivity.objects.get(source="leave")
+    assert (activity.rule_version, activity.example) == ("2026.2", False)

@@ -12,7 +12,7 @@ from hrguard.cases.states import CaseState
 from hrguard.ingest.models import ImportBatch
 from hrguard.payments.models import PaymentTransaction
 from hrguard.people.models import Employee
-from hrguard.privacy.models import AuditEntry
+from hrguard.privacy.models import AuditEntry, DataCategory, PurgeJob, PurgeReason
 from hrguard.privacy.retention import retention_policies_parse, retention_run
 from hrguard.risk.models import Alert, AlertLevel, RuleSet, ScanRun
 from tests.factories import EmployeeFactory
@@ -203,3 +203,23 @@ def test_dismissed_alert_counts_from_dismissal(hr_user: User) -> None:
     report = retention_run(today=TODAY, dry_run=True)
 
     assert report.counts["dismissed_alerts"] == 0
+
+
+def test_purge_job_waits_under_legal_hold(company: dict[str, Employee]) -> None:
+    # Given
+    held = company["held"]
+    job = PurgeJob.objects.create(
+        employee=held,
+        category=DataCategory.PAYMENTS,
+        reason=PurgeReason.CONSENT_WITHDRAWN,
+        scheduled_for=TODAY,
+    )
+
+    # When
+    report = retention_run(today=TODAY)
+
+    # Then
+    job.refresh_from_db()
+    assert job.status == PurgeJob.Status.PENDING
+    assert (report.purge_jobs_done, report.purge_jobs_held) == (0, 1)
+    assert PaymentTransaction.objects.filter(employee=held).count() == 1
