@@ -36,6 +36,12 @@ HEAD_SIZE = 8192
 DATE_FORMAT_IDS = frozenset([*range(14, 23), *range(27, 37), *range(45, 48), *range(50, 59)])
 # Largest serial Excel accepts: 9999-12-31.
 EXCEL_SERIAL_LIMIT = 2958465
+# Zip bomb limits for xlsx, estimates: a 200,000-row sheet of ten columns is about
+# 100 MB of XML, and real workbooks deflate about 5-30 to 1. The ratio applies only
+# above XLSX_DENSE_FROM_BYTES, so a small sheet of repeated values is never rejected.
+XLSX_MAX_UNCOMPRESSED_BYTES = 1024 * 1024 * 1024
+XLSX_DENSE_FROM_BYTES = 50 * 1024 * 1024
+XLSX_MAX_RATIO = 100
 
 
 class UnreadableFile(HrguardError):
@@ -167,10 +173,36 @@ def _iter_csv(path: Path, *, encoding: str, name: str) -> Iterator[Row]:
             ) from error
 
 
+def _check_zip_expansion(path: Path, *, name: str) -> None:
+    """Raise UnreadableFile for an xlsx whose parts expand far beyond a real workbook (a zip bomb).
+
+    The sizes come from the zip directory, and Python's zipfile stops reading a
+    part at its declared size, so a part cannot expand past what is checked here.
+    """
+    try:
+        with zipfile.ZipFile(path) as archive:
+            entries = archive.infolist()
+    except (zipfile.BadZipFile, OSError):
+        return  # load_workbook reports the broken file with its own message.
+    compressed = sum(entry.compress_size for entry in entries)
+    uncompressed = sum(entry.file_size for entry in entries)
+    expands_far = uncompressed > XLSX_MAX_RATIO * max(compressed, 1)
+    too_dense = uncompressed > XLSX_DENSE_FROM_BYTES and expands_far
+    if uncompressed > XLSX_MAX_UNCOMPRESSED_BYTES or too_dense:
+        raise UnreadableFile(
+            _(
+                "文件「%(file)s」解压后有 %(size)d 字节，远超正常的 xlsx 文件，可能是压缩炸弹，已拒绝。"
+            ),
+            file=name,
+            size=uncompressed,
+        )
+
+
 def _iter_xlsx(path: Path, *, sheet: str | None, name: str) -> Iterator[Row]:
     import openpyxl
     from openpyxl.utils.exceptions import InvalidFileException
 
+    _check_zip_expansion(path, name=name)
     # A file object, because openpyxl rejects a path whose extension is not .xlsx.
     stream = path.open("rb")
     try:
