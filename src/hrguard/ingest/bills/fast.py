@@ -16,6 +16,9 @@ WeChat's `"123"<tab>` IDs), a record spread over several lines, a bare CR line e
 or more cells than the header.
 """
 
+# TODO: the canonical HR templates (payroll, leave, reimbursements) still import row by
+# row; only bills take this path.
+
 import csv
 import tempfile
 from collections.abc import Iterator

@@ -296,6 +296,8 @@ class PaymentsImporter(Importer):
         fresh: bool,
     ) -> WriteCounts:
         """Insert the normalised rows whose order is new; compare the others row by row."""
+        # TODO: compare the rows that already exist in polars too; a re-import of a large
+        # bill still builds one BillRow and one model object per existing row.
         counts = WriteCounts()
         if not fresh:
             existing = set(
