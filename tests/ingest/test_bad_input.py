@@ -26,7 +26,7 @@ def roster() -> None:
 
 def import_rows(kind: str, rows: list[list[str]], tmp_path: Path, *, encoding: str = "utf-8"):
     path = write_csv(tmp_path / "input.csv", rows, encoding=encoding)
-    return import_file(kind=kind, path=path, file_name="input.csv")
+    return import_file(kind=kind, path=path, file_name="input.csv", create_departments=True)
 
 
 def located(report) -> list[tuple[int | None, str | None, str | None]]:
@@ -97,7 +97,7 @@ def test_employees_import_duplicate_employee_no_is_rejected(tmp_path: Path) -> N
     report = import_rows("employees", rows, tmp_path)
 
     assert [(issue.row, issue.message) for issue in report.issues] == [
-        (4, "与第 2 行的工号重复，同一记录只能出现一次。请删除或合并重复的行。")
+        (4, "工号「E0101」与第 2 行重复，同一记录只能出现一次。请删除或合并重复的行。")
     ]
     assert Employee.objects.count() == 0
 
@@ -112,7 +112,10 @@ def test_payroll_import_duplicate_month_is_rejected(roster: None, tmp_path: Path
     report = import_rows("payroll", rows, tmp_path)
 
     assert [(issue.row, issue.message) for issue in report.issues] == [
-        (3, "与第 2 行的工号、月份重复，同一记录只能出现一次。请删除或合并重复的行。")
+        (
+            3,
+            "工号、月份「E0001、2026/3」与第 2 行重复，同一记录只能出现一次。请删除或合并重复的行。",
+        )
     ]
 
 
@@ -146,7 +149,7 @@ def test_payroll_import_name_not_matching_roster_is_rejected(roster: None, tmp_p
     )
 
     assert located(report) == [(2, "姓名", "李四")]
-    assert "工号 E0001 在花名册中是「张三」" in report.issues[0].message
+    assert report.issues[0].message == "姓名与工号 E0001 的花名册姓名不一致。请核对工号和姓名。"
 
 
 @pytest.mark.parametrize(

@@ -14,7 +14,7 @@ from hrguard.ingest.templates import template_bytes, template_kinds
 from hrguard.payroll.models import PayrollRecord
 from hrguard.people.models import Department, Employee
 from tests.factories import EmployeeFactory
-from tests.ingest.files import write_csv
+from tests.ingest.files import write_csv, write_file
 
 pytestmark = pytest.mark.django_db
 
@@ -56,10 +56,10 @@ def test_employees_reimport_same_file_changes_nothing(tmp_path: Path) -> None:
         ["E0101", "王五", "财务部", "会计", "2023-07-01", "13800138000", "在职"],
     ]
     path = write_csv(tmp_path / "花名册.csv", rows)
-    import_file(kind="employees", path=path, file_name=path.name)
+    import_file(kind="employees", path=path, file_name=path.name, create_departments=True)
     updated_at = Employee.objects.get().updated_at
 
-    report = import_file(kind="employees", path=path, file_name=path.name)
+    report = import_file(kind="employees", path=path, file_name=path.name, create_departments=True)
 
     assert (report.rows_created, report.rows_updated, report.rows_unchanged) == (0, 0, 1)
     assert Employee.objects.get().updated_at == updated_at
@@ -104,7 +104,9 @@ def test_employees_dry_run_creates_no_department(tmp_path: Path) -> None:
         [["工号", "姓名", "部门", "状态"], ["E0101", "王五", "新部门", "在职"]],
     )
 
-    report = import_file(kind="employees", path=path, file_name=path.name, dry_run=True)
+    report = import_file(
+        kind="employees", path=path, file_name=path.name, dry_run=True, create_departments=True
+    )
 
     assert report.rows_created == 1
     assert Employee.objects.count() == 0
@@ -139,9 +141,10 @@ def test_rejected_rows_xlsx_has_rows_and_explanations(roster: None, tmp_path: Pa
     values = [[cell.value for cell in row] for row in sheet.iter_rows()]
     assert values[0] == ["行号", *PAYROLL_HEADER, "错误说明"]
     assert len(values) == 2
-    assert values[1][:6] == [3, "E0002", "'=cmd|' /C calc'!A0", "2026-03", "abc", "-5"]
+    assert values[1][:6] == [3, "E0002", "=cmd|' /C calc'!A0", "2026-03", "abc", "-5"]
+    assert (sheet["C2"].data_type, sheet["C2"].quotePrefix) == ("s", True)
     explanation = values[1][6]
-    assert "「姓名」列：姓名与花名册不一致" in explanation
+    assert "「姓名」列：姓名与工号 E0002 的花名册姓名不一致" in explanation
     assert "「应发工资」列：「abc」不是有效的金额" in explanation
     assert "「实发工资」列：金额「-5」是负数" in explanation
 
@@ -160,10 +163,36 @@ def test_rejected_rows_xlsx_lists_file_level_problem(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("kind", ["employees", "payroll", "leave", "reimbursements", "consents"])
 @pytest.mark.parametrize("file_format", ["xlsx", "csv"])
-def test_template_example_row_imports_cleanly(tmp_path: Path, kind: str, file_format: str) -> None:
+def test_template_example_row_is_rejected_as_example(
+    tmp_path: Path, kind: str, file_format: str
+) -> None:
     EmployeeFactory(employee_no="E0001", name="张三")
     path = tmp_path / f"template.{file_format}"
     path.write_bytes(template_bytes(kind, file_format))
+
+    report = import_file(kind=kind, path=path, file_name=path.name, dry_run=True)
+
+    assert [(issue.row, issue.message) for issue in report.issues] == [
+        (
+            2,
+            "这是导入模板自带的示例行（工号以「示例-」开头），不会导入。请删除这一行后重新导入。",
+        )
+    ]
+    assert report.rows_total == 1
+
+
+@pytest.mark.parametrize("kind", ["employees", "payroll", "leave", "reimbursements", "consents"])
+@pytest.mark.parametrize("file_format", ["xlsx", "csv"])
+def test_template_example_with_real_employee_no_imports_cleanly(
+    tmp_path: Path, kind: str, file_format: str
+) -> None:
+    # given a template whose example 工号 a user replaced with a real one
+    EmployeeFactory(employee_no="E0001", name="张三", department__name="财务部")
+    path = tmp_path / f"template.{file_format}"
+    data = template_bytes(kind, "csv").decode("utf-8-sig").replace("示例-E0001", "E0001")
+    rows = [line.split(",") for line in data.splitlines()]
+    write_file(path, rows, "xlsx" if file_format == "xlsx" else "utf-8")
+    path = path.with_suffix(".xlsx") if file_format == "xlsx" else path.with_suffix(".csv")
 
     report = import_file(kind=kind, path=path, file_name=path.name, dry_run=True)
 
@@ -191,11 +220,11 @@ def test_template_csv_has_bom_and_header() -> None:
 def test_employees_import_changed_row_sets_update_time(tmp_path: Path) -> None:
     header = ["工号", "姓名", "部门", "状态"]
     first = write_csv(tmp_path / "v1.csv", [header, ["E0101", "王五", "财务部", "试用"]])
-    import_file(kind="employees", path=first, file_name=first.name)
+    import_file(kind="employees", path=first, file_name=first.name, create_departments=True)
     Employee.objects.update(updated_at=datetime.datetime(2020, 1, 1, tzinfo=datetime.UTC))
     second = write_csv(tmp_path / "v2.csv", [header, ["E0101", "王五", "财务部", "在职"]])
 
-    import_file(kind="employees", path=second, file_name=second.name)
+    import_file(kind="employees", path=second, file_name=second.name, create_departments=True)
 
     assert Employee.objects.get().updated_at.year >= 2026
 

@@ -51,7 +51,7 @@ def test_import_command_success_and_rejection(tmp_path: Path) -> None:
         ],
     )
 
-    success = run_hrguard(home, "import", "employees", str(roster))
+    success = run_hrguard(home, "import", "employees", str(roster), "--create-departments")
     rejection = run_hrguard(home, "import", "payroll", str(payroll))
 
     assert success.returncode == 0, success.stderr
@@ -84,7 +84,9 @@ def test_import_command_dry_run_prints_counts(tmp_path: Path) -> None:
     )
     out = io.StringIO()
 
-    call_command("import_data", "employees", str(roster), "--dry-run", stdout=out)
+    call_command(
+        "import_data", "employees", str(roster), "--dry-run", "--create-departments", stdout=out
+    )
 
     assert out.getvalue().splitlines()[0] == (
         "仅校验「花名册.csv」：1 行全部有效；导入将新增 1 条、更新 0 条、0 条不变。没有写入任何数据。"
@@ -110,7 +112,7 @@ def test_import_command_payments_prints_layout() -> None:
 
     assert out.getvalue().splitlines() == [
         "已导入「wechat_sample_refund-statuses.csv」：8 行，新增 8 条，更新 0 条，0 条不变。",
-        "文件格式：wechat-csv",
+        "文件格式：微信支付账单（CSV）",
     ]
 
 

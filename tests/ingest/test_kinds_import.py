@@ -39,7 +39,7 @@ def test_employees_import_each_format_creates_roster(tmp_path: Path, file_format
         file_format,
     )
 
-    report = import_file(kind="employees", path=path, file_name=path.name)
+    report = import_file(kind="employees", path=path, file_name=path.name, create_departments=True)
 
     assert report.issues == []
     assert (report.rows_total, report.rows_created) == (3, 3)
@@ -66,7 +66,7 @@ def test_employees_import_synonym_headers_are_accepted(tmp_path: Path) -> None:
         "utf-8",
     )
 
-    report = import_file(kind="employees", path=path, file_name=path.name)
+    report = import_file(kind="employees", path=path, file_name=path.name, create_departments=True)
 
     assert report.issues == []
     assert Employee.objects.get(employee_no="E0101").department.name == "财务部"
@@ -75,13 +75,15 @@ def test_employees_import_synonym_headers_are_accepted(tmp_path: Path) -> None:
 def test_employees_import_changed_row_updates_employee(tmp_path: Path) -> None:
     rows = [ROSTER_HEADER, ["E0101", "王五", "财务部", "会计", "2023-07-01", "", "试用"]]
     first = write_file(tmp_path / "v1", rows, "utf-8")
-    import_file(kind="employees", path=first, file_name=first.name)
+    import_file(kind="employees", path=first, file_name=first.name, create_departments=True)
     pseudonym = Employee.objects.get(employee_no="E0101").pseudonym
     rows[1][6] = "在职"
     rows[1][2] = "审计部"
     second = write_file(tmp_path / "v2", rows, "utf-8")
 
-    report = import_file(kind="employees", path=second, file_name=second.name)
+    report = import_file(
+        kind="employees", path=second, file_name=second.name, create_departments=True
+    )
 
     assert (report.rows_created, report.rows_updated, report.rows_unchanged) == (0, 1, 0)
     employee = Employee.objects.get(employee_no="E0101")
@@ -209,7 +211,7 @@ def test_employees_import_gb18030_only_name_is_read(tmp_path: Path) -> None:
     path = tmp_path / "花名册.csv"
     path.write_bytes("工号,姓名,部门,状态\r\nE0101,刘䶮,财务部,在职\r\n".encode("gb18030"))
 
-    report = import_file(kind="employees", path=path, file_name=path.name)
+    report = import_file(kind="employees", path=path, file_name=path.name, create_departments=True)
 
     assert report.issues == []
     assert Employee.objects.get().name == "刘䶮"
@@ -225,7 +227,7 @@ def test_employees_import_excel_serial_hire_date_is_converted(tmp_path: Path) ->
         "utf-8",
     )
 
-    report = import_file(kind="employees", path=path, file_name=path.name)
+    report = import_file(kind="employees", path=path, file_name=path.name, create_departments=True)
 
     assert report.issues == []
     assert Employee.objects.get().hire_date == datetime.date(2023, 7, 1)
@@ -241,7 +243,7 @@ def test_employees_import_xlsx_date_cell_is_read(tmp_path: Path) -> None:
         "xlsx",
     )
 
-    report = import_file(kind="employees", path=path, file_name=path.name)
+    report = import_file(kind="employees", path=path, file_name=path.name, create_departments=True)
 
     assert report.issues == []
     assert Employee.objects.get().hire_date == datetime.date(2023, 7, 1)

@@ -143,7 +143,7 @@ def test_payments_import_roster_file_is_rejected_with_columns_found(
     report = import_file(kind="payments", path=path, file_name=path.name, employee_no="E0001")
 
     assert len(report.issues) == 1
-    assert "无法识别文件「花名册.csv」的账单格式" in report.issues[0].message
+    assert "无法识别该文件的账单格式" in report.issues[0].message
     assert "工号、姓名" in report.issues[0].message
 
 

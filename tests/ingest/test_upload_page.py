@@ -12,7 +12,7 @@ from hrguard.ingest.models import ImportBatch
 from hrguard.payroll.models import PayrollRecord
 from hrguard.privacy.models import AuditEntry
 from hrguard.privacy.roles import Role
-from tests.factories import EmployeeFactory
+from tests.factories import DepartmentFactory, EmployeeFactory
 from tests.privacy.helpers import make_user
 
 pytestmark = pytest.mark.django_db
@@ -28,12 +28,16 @@ def client_for(username: str, *roles: Role) -> Client:
 
 @pytest.fixture
 def client_logged_in() -> Client:
-    return client_for("hr", Role.HR_SPECIALIST)
+    # A specialist sees, and so imports, only the employees of her scoped department.
+    client = Client()
+    department = DepartmentFactory(name="财务部")
+    client.force_login(make_user("hr", Role.HR_SPECIALIST, departments=(department,)))
+    return client
 
 
 @pytest.fixture
 def roster() -> None:
-    EmployeeFactory(employee_no="E0001", name="张三")
+    EmployeeFactory(employee_no="E0001", name="张三", department__name="财务部")
 
 
 def upload(client: Client, content: str, **fields: str):

@@ -57,6 +57,7 @@ def demo_files_import(
             path=demo_file.path,
             file_name=demo_file.path.name,
             employee_no=demo_file.employee_no,
+            create_departments=True,
         )
         if report.issues:
             logger.info(

@@ -9,6 +9,16 @@ from django.utils.translation import gettext as _
 if TYPE_CHECKING:
     from hrguard.ingest.bills.types import DeclaredTotals
 
+# Characters of a cell value quoted in a message; longer values are cut.
+QUOTED_LENGTH = 80
+
+
+def shorten(text: str, limit: int = QUOTED_LENGTH) -> str:
+    """Return `text`, or its first `limit` characters and its length when it is longer."""
+    if len(text) <= limit:
+        return text
+    return _("%(start)s…（共 %(length)d 字）") % {"start": text[:limit], "length": len(text)}
+
 
 @dataclass(frozen=True)
 class RowIssue:
@@ -38,7 +48,7 @@ class RowIssue:
             "file": file_name,
             "row": self.row,
             "column": self.column,
-            "value": self.value if self.value is not None else "",
+            "value": shorten(self.value) if self.value is not None else "",
             "message": self.message,
         }
 

@@ -1,7 +1,10 @@
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from hrguard.ingest.kinds import importer_classes
+from hrguard.ingest.services import import_max_mb
 
 
 def _kind_choices() -> list[tuple[str, str]]:
@@ -18,6 +21,11 @@ class UploadForm(forms.Form):
         help_text=_("导入个人账单（支付记录）时必填：账单所属员工的工号。"),
     )
     dry_run = forms.BooleanField(label=_("仅校验，不写入"), required=False)
+    create_departments = forms.BooleanField(
+        label=_("新建不存在的部门"),
+        required=False,
+        help_text=_("只用于员工花名册：文件中的部门在系统中还没有时新建。不勾选时这样的行会报错。"),
+    )
     accept_totals_mismatch = forms.BooleanField(
         label=_("已核对账单，仍然导入"),
         required=False,
@@ -26,6 +34,21 @@ class UploadForm(forms.Form):
             "差异会记在导入结果中。"
         ),
     )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        # Chinese labels take no ASCII colon after them.
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+
+    def clean_file(self) -> Any:
+        upload = self.cleaned_data["file"]
+        limit_mb = import_max_mb()
+        if upload is not None and upload.size > limit_mb * 1024 * 1024:
+            raise forms.ValidationError(
+                _("文件超过了导入上限 %(limit)d MB。请按月份或部门拆分后分别导入。"),
+                params={"limit": limit_mb},
+            )
+        return upload
 
     def clean(self) -> dict:
         data = super().clean() or {}

@@ -15,6 +15,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any, Literal
 
+from django.conf import settings
 from django.utils.translation import gettext as _
 
 from hrguard.core.errors import HrguardError, ValidationFailed
@@ -42,6 +43,9 @@ EXCEL_SERIAL_LIMIT = 2958465
 XLSX_MAX_UNCOMPRESSED_BYTES = 1024 * 1024 * 1024
 XLSX_DENSE_FROM_BYTES = 50 * 1024 * 1024
 XLSX_MAX_RATIO = 100
+# Default row limits per file; openpyxl reads spreadsheets far slower than csv reads text.
+DEFAULT_MAX_ROWS_TEXT = 2_000_000
+DEFAULT_MAX_ROWS_SHEET = 200_000
 
 
 class UnreadableFile(HrguardError):
@@ -124,6 +128,23 @@ def sniff_file(path: Path, *, file_name: str | None = None) -> FileFormat:
     return sniff_format(head)
 
 
+def max_rows(file_format: FileFormat) -> int:
+    """Return the maximum rows of a file: HRGUARD_IMPORT_MAX_ROWS (CSV) or ..._MAX_ROWS_XLSX."""
+    if file_format == "text":
+        return int(getattr(settings, "HRGUARD_IMPORT_MAX_ROWS", DEFAULT_MAX_ROWS_TEXT))
+    return int(getattr(settings, "HRGUARD_IMPORT_MAX_ROWS_XLSX", DEFAULT_MAX_ROWS_SHEET))
+
+
+def _too_many_rows(name: str, limit: int) -> UnreadableFile:
+    return UnreadableFile(
+        _(
+            "文件「%(file)s」超过 %(limit)d 行，超出了单个文件的导入上限。请拆分成多个文件后分别导入。"
+        ),
+        file=name,
+        limit=limit,
+    )
+
+
 def iter_rows(
     path: Path,
     *,
@@ -137,18 +158,22 @@ def iter_rows(
     shows. Rows whose cells are all empty are skipped. `sheet` picks a
     worksheet by name; by default the active sheet (xlsx) or the first sheet (xls).
     `encoding` skips `detect_encoding` for a text file read more than once.
-    Raises UnreadableFile for an empty, undecodable or broken file.
+    Raises UnreadableFile for an empty, undecodable or broken file, and as soon as the
+    file has more rows than `max_rows` allows for its format.
     """
     name = file_name or path.name
     file_format = sniff_file(path, file_name=name)
+    limit = max_rows(file_format)
     if file_format == "xlsx":
-        rows = _iter_xlsx(path, sheet=sheet, name=name)
+        rows = _iter_xlsx(path, sheet=sheet, name=name, limit=limit)
     elif file_format == "xls":
         rows = _iter_xls(path, sheet=sheet, name=name)
     else:
         encoding = encoding or detect_encoding(path, file_name=name)
         rows = _iter_csv(path, encoding=encoding, name=name)
     for row_number, cells in rows:
+        if row_number > limit:
+            raise _too_many_rows(name, limit)
         if any(cells):
             yield row_number, cells
 
@@ -198,7 +223,7 @@ def _check_zip_expansion(path: Path, *, name: str) -> None:
         )
 
 
-def _iter_xlsx(path: Path, *, sheet: str | None, name: str) -> Iterator[Row]:
+def _iter_xlsx(path: Path, *, sheet: str | None, name: str, limit: int) -> Iterator[Row]:
     import openpyxl
     from openpyxl.utils.exceptions import InvalidFileException
 
@@ -218,6 +243,11 @@ def _iter_xlsx(path: Path, *, sheet: str | None, name: str) -> Iterator[Row]:
         ) from error
     try:
         worksheet = _pick_sheet(workbook, sheet=sheet, name=name)
+        # A sheet that declares more rows than allowed is rejected before it is read, so
+        # a small file of millions of empty-looking rows costs no time.
+        declared = worksheet.max_row if worksheet.max_row is not None else 0
+        if declared > limit:
+            raise _too_many_rows(name, limit)
         # Exports often carry a wrong <dimension>, which read-only mode would trust.
         worksheet.reset_dimensions()
         for row_number, cells in enumerate(worksheet.iter_rows(), start=1):

@@ -12,6 +12,7 @@ from hrguard.core.errors import NotFound
 from hrguard.ingest.models import ImportBatch
 from hrguard.ingest.values import escape_formula
 from hrguard.privacy.roles import Action, can
+from hrguard.privacy.scopes import employees_visible_to
 
 
 def _batches_for_user(user: Any) -> QuerySet[ImportBatch]:
@@ -24,8 +25,23 @@ def _batches_for_user(user: Any) -> QuerySet[ImportBatch]:
 
 
 def batch_list_recent(*, user: Any, limit: int = 20) -> list[ImportBatch]:
-    """Return the user's most recent import batches, newest first."""
-    return list(_batches_for_user(user).order_by("-created_at", "-pk")[:limit])
+    """Return the user's most recent import batches, newest first.
+
+    Each batch gets `employee_label`: for a bill, the employee's pseudonym and 工号 when
+    the user may see that employee, else "".
+    """
+    batches = list(_batches_for_user(user).order_by("-created_at", "-pk")[:limit])
+    employee_ids = {batch.employee_id for batch in batches if batch.employee_id is not None}
+    visible = set(
+        employees_visible_to(user).filter(pk__in=employee_ids).values_list("pk", flat=True)
+    )
+    for batch in batches:
+        batch.employee_label = (  # type: ignore[attr-defined]
+            f"{batch.employee.pseudonym}（{batch.employee.employee_no}）"
+            if batch.employee is not None and batch.employee_id in visible
+            else ""
+        )
+    return batches
 
 
 def batch_get_for_user(*, batch_id: int, user: Any) -> ImportBatch:
@@ -40,8 +56,10 @@ def batch_rejected_rows_xlsx(*, batch: ImportBatch) -> bytes:
     """Build an .xlsx of the batch's offending rows with an extra 错误说明 column.
 
     The issues of one row are joined into one explanation. Issues about the whole file,
-    such as a missing column, come first on a row without data. Every
-    value is escaped, so a cell such as `=HYPERLINK(...)` stays text in Excel.
+    such as a missing column, come first on a row without data. A value Excel would
+    run as a formula, such as `=HYPERLINK(...)`, is written as a text cell with Excel's
+    quote prefix, so Excel shows it as text. Re-importing the fixed file then reads the
+    original value, with no apostrophe added to the data.
     """
     headers: list[str] = []
     rows: dict[int | None, dict[str, Any]] = {}
@@ -67,20 +85,23 @@ def batch_rejected_rows_xlsx(*, batch: ImportBatch) -> bytes:
         cell.font = Font(bold=True)
     file_level = rows.pop(None, None)
     if file_level is not None:
-        sheet.append(
-            ["", *([""] * len(headers)), escape_formula("；".join(file_level["messages"]))]
-        )
+        _append_text_row(sheet, ["", *([""] * len(headers)), "；".join(file_level["messages"])])
     for row_number in sorted(number for number in rows if number is not None):
         entry = rows[row_number]
         values = [value for _header, value in entry["cells"]]
         values = (values + [""] * len(headers))[: len(headers)] if headers else []
-        sheet.append(
-            [
-                row_number,
-                *(escape_formula(str(v)) for v in values),
-                escape_formula("；".join(entry["messages"])),
-            ]
+        _append_text_row(
+            sheet, [row_number, *(str(v) for v in values), "；".join(entry["messages"])]
         )
     output = io.BytesIO()
     workbook.save(output)
     return output.getvalue()
+
+
+def _append_text_row(sheet: Any, values: list[Any]) -> None:
+    """Append a row whose strings are all text cells, formula-like ones with a quote prefix."""
+    sheet.append(values)
+    for cell in sheet[sheet.max_row]:
+        if isinstance(cell.value, str) and escape_formula(cell.value) != cell.value:
+            cell.data_type = "s"
+            cell.quotePrefix = True

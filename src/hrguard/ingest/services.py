@@ -11,7 +11,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
-from hrguard.ingest.base import ImportReport, RowIssue
+from hrguard.ingest.base import ImportReport, RowIssue, shorten
 from hrguard.ingest.kinds import importer_class_for
 from hrguard.ingest.kinds.base import Cells, Importer, IssueCollector, WriteCounts
 from hrguard.ingest.models import ImportBatch
@@ -19,6 +19,8 @@ from hrguard.ingest.selectors import batch_rejected_rows_xlsx
 from hrguard.people.models import Employee
 from hrguard.privacy.audit import audit_record
 from hrguard.privacy.register import source_disabled_message
+from hrguard.privacy.roles import Action, can
+from hrguard.privacy.scopes import departments_in_scope, employees_visible_to
 
 logger = logging.getLogger(__name__)
 
@@ -34,6 +36,7 @@ def import_file(
     employee_no: str | None = None,
     dry_run: bool = False,
     accept_totals_mismatch: bool = False,
+    create_departments: bool = False,
     user: Any = None,
 ) -> ImportReport:
     """Validate and import one file of `kind`, recording the attempt as an ImportBatch.
@@ -44,6 +47,12 @@ def import_file(
     A dry run only validates and counts. With `accept_totals_mismatch`, a bill whose row count differs
     from the count it states is imported, and the difference becomes a warning. Every
     attempt is written to the audit log. Raises ValidationFailed for an unknown kind.
+
+    `user` limits the import to the employees the user may see: a scoped HR专员 or HRBP
+    creates and changes only employees (and their records) of their own departments, and
+    an employee outside the scope is "not on the roster". Without a user (the CLI, run by
+    the system operator on the server) there is no limit. `create_departments` lets a
+    roster create the departments it names that do not exist yet.
     """
     importer_class = importer_class_for(kind)
     sha256, size = _file_digest(path)
@@ -51,12 +60,17 @@ def import_file(
     logger.info("import of %s started: sha256 %s, dry run %s", kind, sha256, dry_run)
     if disabled := source_disabled_message(kind):
         issues.add(RowIssue(message=disabled))
+    if not issues.total and (too_big := _size_problem(size)):
+        issues.add(RowIssue(message=too_big))
 
+    department_ids = _department_scope(user)
     employee = None
     if importer_class.needs_employee:
-        employee = _employee_for_bill(employee_no, issues)
+        employee = _employee_for_bill(employee_no, issues, user=user)
     importer = importer_class(path=path, file_name=file_name, employee=employee)
     importer.accept_totals_mismatch = accept_totals_mismatch
+    importer.department_ids = department_ids
+    importer.create_departments = create_departments
     if not issues.total:
         importer.validate(issues)
 
@@ -205,14 +219,48 @@ def _audit_batch(batch: ImportBatch, *, user: Any) -> None:
     )
 
 
-def _employee_for_bill(employee_no: str | None, issues: IssueCollector) -> Employee | None:
-    """Return the employee a personal bill belongs to, or add an issue."""
+def _department_scope(user: Any) -> set[int] | None:
+    """Return the departments whose employees `user` may import, or None for all of them."""
+    if not getattr(user, "is_authenticated", False) or can(user, Action.VIEW_ALL_EMPLOYEES):
+        return None
+    if can(user, Action.VIEW_DEPARTMENT_EMPLOYEES):
+        return departments_in_scope(user)
+    return set()
+
+
+def _size_problem(size: int) -> str | None:
+    """Return the message for a file larger than HRGUARD_IMPORT_MAX_MB, or None."""
+    limit_mb = import_max_mb()
+    if size <= limit_mb * 1024 * 1024:
+        return None
+    return _(
+        "文件有 %(size).1f MB，超过了导入上限 %(limit)d MB。请按月份或部门拆分后分别导入。"
+    ) % {
+        "size": size / 1024 / 1024,
+        "limit": limit_mb,
+    }
+
+
+def import_max_mb() -> int:
+    """Return the maximum file size of an import in MB (HRGUARD_IMPORT_MAX_MB, default 200)."""
+    return int(getattr(settings, "HRGUARD_IMPORT_MAX_MB", 200))
+
+
+def _employee_for_bill(
+    employee_no: str | None, issues: IssueCollector, *, user: Any
+) -> Employee | None:
+    """Return the employee a personal bill belongs to, or add an issue.
+
+    With a user, only employees the user may see are found, so an employee outside the
+    user's scope gets the same message as one not on the roster.
+    """
     if not employee_no:
         issues.add(
             RowIssue(message=_("个人账单必须指定所属员工的工号（命令行用 --employee 工号）。"))
         )
         return None
-    employee = Employee.objects.filter(employee_no=employee_no.strip()).first()
+    employees = employees_visible_to(user) if user is not None else Employee.objects.all()
+    employee = employees.filter(employee_no=employee_no.strip()).first()
     if employee is None:
         issues.add(
             RowIssue(
@@ -253,7 +301,7 @@ def _issue_json(issue: RowIssue, cells: Cells | None) -> dict[str, Any]:
     return {
         "row": issue.row,
         "column": issue.column,
-        "value": issue.value,
+        "value": shorten(issue.value) if issue.value is not None else None,
         "message": issue.message,
         "cells": [list(pair) for pair in cells] if cells else [],
     }

@@ -9,6 +9,7 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 from hrguard.ingest.kinds import template_importer_classes
+from hrguard.ingest.kinds.base import EXAMPLE_PREFIX
 from hrguard.ingest.values import escape_formula
 
 TemplateFormat = Literal["xlsx", "csv"]
@@ -34,6 +35,8 @@ def template_bytes(kind: str, file_format: TemplateFormat) -> bytes:
     importer_class = template_importer_classes()[kind]
     header = [column.name for column in importer_class.columns]
     example = [escape_formula(importer_class.example.get(name, "")) for name in header]
+    # The example's 工号 is marked, so an example left in the file is rejected, not imported.
+    example[header.index("工号")] = EXAMPLE_PREFIX + importer_class.example["工号"]
     if file_format == "csv":
         text = io.StringIO()
         csv.writer(text, lineterminator="\r\n").writerows([header, example])

@@ -17,6 +17,8 @@ from django.views.decorators.http import require_GET
 
 from hrguard.core.errors import NotFound
 from hrguard.ingest import selectors, services
+from hrguard.ingest.base import RowIssue
+from hrguard.ingest.display import layout_label
 from hrguard.ingest.forms import UploadForm
 from hrguard.ingest.kinds import template_importer_classes
 from hrguard.ingest.models import ImportBatch
@@ -65,6 +67,7 @@ def upload(request: HttpRequest) -> HttpResponse:
                 employee_no=form.cleaned_data["employee_no"] or None,
                 dry_run=form.cleaned_data["dry_run"],
                 accept_totals_mismatch=form.cleaned_data["accept_totals_mismatch"],
+                create_departments=form.cleaned_data["create_departments"],
                 user=request.user,
             )
         # Notes are not stored with the batch, so they travel to the report page as messages.
@@ -87,12 +90,20 @@ def upload(request: HttpRequest) -> HttpResponse:
 @require_GET
 def batch_detail(request: HttpRequest, batch_id: int) -> HttpResponse:
     batch = _batch_or_404(request, batch_id)
+    # A problem of the whole file reads as a sentence about the file, as in the CLI.
+    issues = [
+        {**issue, "message": RowIssue(message=issue["message"]).describe(batch.file_name)}
+        if issue.get("row") is None
+        else issue
+        for issue in batch.errors
+    ]
     return render(
         request,
         "ingest/batch_detail.html",
         {
             "batch": batch,
-            "issues": batch.errors,
+            "issues": issues,
+            "layout": layout_label(batch.layout),
             "committed": batch.status == ImportBatch.Status.COMMITTED,
         },
     )

@@ -14,6 +14,7 @@ from abc import ABC, abstractmethod
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar
 
@@ -38,6 +39,8 @@ CHUNK_SIZE = 400
 HEADER_SEARCH_ROWS = 20
 # The largest amount a DecimalField(max_digits=12, decimal_places=2) stores.
 MAX_AMOUNT = Decimal("9999999999.99")
+# The 工号 of a template's example row starts with this, so the row is never imported.
+EXAMPLE_PREFIX = "示例-"
 
 Cells = list[tuple[str, str]]
 RecordT = TypeVar("RecordT")
@@ -65,6 +68,8 @@ def file_issue(problem: Exception, file_name: str) -> RowIssue:
     prefix = f"文件「{file_name}」"
     if message.startswith(prefix):
         message = message[len(prefix) :].lstrip("：:，, ")
+    # A name further in, as in 无法识别文件「x」的账单格式, becomes 该文件.
+    message = message.replace(prefix, _("该文件"))
     return RowIssue(message=message)
 
 
@@ -166,6 +171,11 @@ class Importer(ABC):
         # Set by the caller: import a bill whose row count differs from the count it
         # states, with a warning instead of a rejection.
         self.accept_totals_mismatch = False
+        # Set by the caller: the ids of the departments whose employees the importing
+        # user may create or change; None for no limit (HR经理, the CLI's system operator).
+        self.department_ids: set[int] | None = None
+        # Set by the caller: a roster may create departments that do not exist yet.
+        self.create_departments = False
         self.layout = ""
         self.rows_total = 0
         self.notes: list[str] = []
@@ -287,7 +297,7 @@ class RowContext:
             self.problem(column, str(problem))
             return None
         if amount == 0 and not allow_zero:
-            self.problem(column, _("金额必须大于 0。"))
+            self.problem(column, _("金额「%(value)s」为 0，这里必须大于 0。") % {"value": value})
             return None
         if amount > MAX_AMOUNT:
             self.problem(column, _("金额过大，请检查是否多输了数字。"))
@@ -296,14 +306,21 @@ class RowContext:
 
 
 class RosterIndex:
-    """Employee numbers on the roster mapped to (employee id, name), loaded once per import."""
+    """Employee numbers on the roster mapped to (employee id, name), loaded once per import.
 
-    def __init__(self) -> None:
+    With `department_ids`, only the employees of those departments are loaded: to a
+    scoped user every other employee is "not on the roster", as a page returns 404.
+    """
+
+    def __init__(self, department_ids: set[int] | None = None) -> None:
         from hrguard.people.models import Employee
 
+        employees = Employee.objects.all()
+        if department_ids is not None:
+            employees = employees.filter(department_id__in=department_ids)
         self._by_no: dict[str, tuple[int, str]] = {
             employee_no: (pk, name)
-            for pk, employee_no, name in Employee.objects.values_list(
+            for pk, employee_no, name in employees.values_list(
                 "pk", "employee_no", "name"
             ).iterator()
         }
@@ -327,10 +344,10 @@ class RosterIndex:
         pk, name = found
         written_name = ctx.get(name_column)
         if written_name and written_name != name:
+            # The roster name is not shown: an error message must not reveal a name.
             ctx.problem(
                 name_column,
-                _("姓名与花名册不一致：工号 %(no)s 在花名册中是「%(name)s」。请核对工号和姓名。")
-                % {"no": employee_no, "name": name},
+                _("姓名与工号 %(no)s 的花名册姓名不一致。请核对工号和姓名。") % {"no": employee_no},
             )
             return None
         return pk
@@ -359,8 +376,26 @@ class TemplateImporter(Importer, Generic[RecordT]):
     ) -> WriteCounts:
         """Create or update the records of one chunk, or with apply=False only count."""
 
-    def duplicate_message(self, first_row: int) -> str:
+    # The headers of the key columns as written in the file, for the duplicate message.
+    _key_headers: dict[str, str] = {}
+
+    @cached_property
+    def roster(self) -> RosterIndex:
+        """The employees the importing user may see, loaded on the first row."""
+        return RosterIndex(self.department_ids)
+
+    def duplicate_message(self, first_row: int, cells: Cells | None = None) -> str:
+        """Say which row this one repeats, quoting the key columns and, from `cells`, their values."""
         columns = "、".join(self.key_columns)
+        by_header = dict(cells or [])
+        key_values = [
+            by_header.get(self._key_headers.get(name, name), "") for name in self.key_columns
+        ]
+        if cells and any(key_values):
+            return _(
+                "%(columns)s「%(values)s」与第 %(first)d 行重复，同一记录只能出现一次。"
+                "请删除或合并重复的行。"
+            ) % {"columns": columns, "values": "、".join(key_values), "first": first_row}
         return _(
             "与第 %(first)d 行的%(columns)s重复，同一记录只能出现一次。请删除或合并重复的行。"
         ) % {
@@ -374,14 +409,20 @@ class TemplateImporter(Importer, Generic[RecordT]):
         try:
             for ctx in self._iter_contexts(issues):
                 self.rows_total += 1
+                if ctx.get("工号").startswith(EXAMPLE_PREFIX):
+                    issues.add(RowIssue(message=_example_row_message(), row=ctx.row), ctx.raw)
+                    continue
                 record = self.parse(ctx)
+                self._key_headers = ctx.headers
                 for issue in ctx.issues:
                     issues.add(issue, ctx.raw)
                 if record is not None and not ctx.issues:
                     ledger.add(self.natural_key(record), ctx.row, ctx.raw)
 
             for row, first_row, cells in ledger.duplicates():
-                issues.add(RowIssue(message=self.duplicate_message(first_row), row=row), cells)
+                issues.add(
+                    RowIssue(message=self.duplicate_message(first_row, cells), row=row), cells
+                )
         finally:
             ledger.close()
 
@@ -455,6 +496,12 @@ class TemplateImporter(Importer, Generic[RecordT]):
                 yield RowContext(row_number, by_name, headers, raw)
         except readers.UnreadableFile as problem:
             issues.add(file_issue(problem, self.file_name))
+
+
+def _example_row_message() -> str:
+    return _(
+        "这是导入模板自带的示例行（工号以「%(prefix)s」开头），不会导入。请删除这一行后重新导入。"
+    ) % {"prefix": EXAMPLE_PREFIX}
 
 
 class _LastRowMemo:

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from hrguard.ingest.kinds import register
-from hrguard.ingest.kinds.base import Column, RosterIndex, RowContext, TemplateImporter, WriteCounts
+from hrguard.ingest.kinds.base import Column, RowContext, TemplateImporter, WriteCounts
 from hrguard.privacy.models import Consent, DataCategory
 
 if TYPE_CHECKING:
@@ -50,7 +50,6 @@ class ConsentImporter(TemplateImporter[ConsentRow]):
 
     def __init__(self, *, path: Path, file_name: str, employee: "Employee | None" = None) -> None:
         super().__init__(path=path, file_name=file_name, employee=employee)
-        self.roster = RosterIndex()
         self.kept_withdrawals = 0
 
     def parse(self, ctx: RowContext) -> ConsentRow | None:

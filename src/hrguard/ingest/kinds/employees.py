@@ -3,6 +3,7 @@
 import datetime
 import re
 from dataclasses import dataclass
+from functools import cached_property
 from typing import TYPE_CHECKING
 
 from django.utils import timezone
@@ -23,6 +24,8 @@ PHONE_PATTERN = re.compile(r"^\+?[\d\- ()]{5,20}$")
 EMPLOYEE_NO_PATTERN = re.compile(r"^[0-9A-Za-z_\-.]{1,32}$")
 # The fields an import compares and overwrites on an existing employee.
 UPDATED_FIELDS = ["name", "department", "position", "hire_date", "phone", "status"]
+# Department names listed in a message before the rest are counted as "等 N 个".
+LISTED_DEPARTMENTS = 30
 
 
 @dataclass(frozen=True)
@@ -78,6 +81,8 @@ class EmployeeImporter(TemplateImporter[EmployeeRow]):
                 _("未知的状态。请填写以下之一：%(known)s。")
                 % {"known": "、".join(STATUS_BY_LABEL)},
             )
+        if employee_no is not None and department is not None:
+            self._check_scope(ctx, employee_no, department)
         if (
             ctx.issues
             or employee_no is None
@@ -89,6 +94,53 @@ class EmployeeImporter(TemplateImporter[EmployeeRow]):
         ):
             return None
         return EmployeeRow(employee_no, name, department, position, hire_date, phone, status)
+
+    def _check_scope(self, ctx: RowContext, employee_no: str, department: str) -> None:
+        """Record an issue when the row leaves the user's scope or names an unknown department.
+
+        A scoped user may only create or change employees of their own departments, and
+        creates no departments. Others may create departments only when they asked to.
+        """
+        known = self._departments_by_name
+        if self.department_ids is not None:
+            if employee_no in self._employee_nos_out_of_scope:
+                ctx.problem(
+                    "工号",
+                    _(
+                        "工号 %(no)s 不在您的数据范围内，您不能新增或修改这名员工。请交由 HR 经理导入。"
+                    )
+                    % {"no": employee_no},
+                )
+            if known.get(department) not in self.department_ids:
+                allowed = [name for name, pk in known.items() if pk in self.department_ids]
+                ctx.problem(
+                    "部门",
+                    _("部门「%(department)s」不在您的数据范围内。您可以导入的部门：%(allowed)s。")
+                    % {"department": department, "allowed": _name_list(allowed)},
+                )
+        elif department not in known and not self.create_departments:
+            ctx.problem(
+                "部门",
+                _(
+                    "系统中没有部门「%(department)s」。现有部门：%(known)s。请核对部门名称；"
+                    "确需新建部门时，请勾选“新建不存在的部门”（命令行用 --create-departments）后重新导入。"
+                )
+                % {"department": department, "known": _name_list(list(known))},
+            )
+
+    @cached_property
+    def _departments_by_name(self) -> dict[str, int]:
+        return dict(Department.objects.values_list("name", "pk"))
+
+    @cached_property
+    def _employee_nos_out_of_scope(self) -> set[str]:
+        if self.department_ids is None:
+            return set()
+        return set(
+            Employee.objects.exclude(department_id__in=self.department_ids).values_list(
+                "employee_no", flat=True
+            )
+        )
 
     def natural_key(self, record: EmployeeRow) -> tuple[str, ...]:
         return (record.employee_no,)
@@ -167,3 +219,13 @@ class EmployeeImporter(TemplateImporter[EmployeeRow]):
             pk = Department.objects.create(name=name).pk
             self._departments[name] = pk
         return pk
+
+
+def _name_list(names: list[str]) -> str:
+    """Return up to LISTED_DEPARTMENTS names joined with 、, and how many were left out."""
+    if not names:
+        return _("（无）")
+    shown = "、".join(sorted(names)[:LISTED_DEPARTMENTS])
+    if len(names) > LISTED_DEPARTMENTS:
+        return _("%(names)s 等 %(count)d 个") % {"names": shown, "count": len(names)}
+    return shown

@@ -3,7 +3,6 @@
 import datetime
 from dataclasses import dataclass
 from decimal import Decimal
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from django.utils.translation import gettext as _
@@ -14,7 +13,6 @@ from hrguard.ingest import values
 from hrguard.ingest.kinds import register
 from hrguard.ingest.kinds.base import (
     Column,
-    RosterIndex,
     RowContext,
     TemplateImporter,
     WriteCounts,
@@ -23,7 +21,6 @@ from hrguard.ingest.kinds.base import (
 
 if TYPE_CHECKING:
     from hrguard.ingest.models import ImportBatch
-    from hrguard.people.models import Employee
 
 # One row is one date, but some systems put a whole maternity leave on its first day.
 MAX_DAYS = Decimal(366)
@@ -56,10 +53,6 @@ class LeaveImporter(TemplateImporter[LeaveRow]):
         "时长(天)": "1",
     }
     key_columns = ("工号", "日期", "类型")
-
-    def __init__(self, *, path: Path, file_name: str, employee: "Employee | None" = None) -> None:
-        super().__init__(path=path, file_name=file_name, employee=employee)
-        self.roster = RosterIndex()
 
     def parse(self, ctx: RowContext) -> LeaveRow | None:
         employee_id = self.roster.resolve(ctx)

@@ -3,7 +3,6 @@
 import datetime
 from dataclasses import dataclass
 from decimal import Decimal
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from django.utils.translation import gettext as _
@@ -12,7 +11,6 @@ from django.utils.translation import gettext_lazy
 from hrguard.ingest.kinds import register
 from hrguard.ingest.kinds.base import (
     Column,
-    RosterIndex,
     RowContext,
     TemplateImporter,
     WriteCounts,
@@ -22,7 +20,6 @@ from hrguard.payroll.models import PayrollRecord
 
 if TYPE_CHECKING:
     from hrguard.ingest.models import ImportBatch
-    from hrguard.people.models import Employee
 
 
 @dataclass(frozen=True)
@@ -52,10 +49,6 @@ class PayrollImporter(TemplateImporter[PayrollRow]):
         "实发工资": "9856.40",
     }
     key_columns = ("工号", "月份")
-
-    def __init__(self, *, path: Path, file_name: str, employee: "Employee | None" = None) -> None:
-        super().__init__(path=path, file_name=file_name, employee=employee)
-        self.roster = RosterIndex()
 
     def parse(self, ctx: RowContext) -> PayrollRow | None:
         employee_id = self.roster.resolve(ctx)

@@ -4,19 +4,17 @@ import datetime
 import hashlib
 from dataclasses import dataclass
 from decimal import Decimal
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from hrguard.ingest.kinds import register
-from hrguard.ingest.kinds.base import Column, RosterIndex, RowContext, TemplateImporter, WriteCounts
+from hrguard.ingest.kinds.base import Cells, Column, RowContext, TemplateImporter, WriteCounts
 from hrguard.payroll.models import Reimbursement
 
 if TYPE_CHECKING:
     from hrguard.ingest.models import ImportBatch
-    from hrguard.people.models import Employee
 
 
 @dataclass(frozen=True)
@@ -65,11 +63,7 @@ class ReimbursementImporter(TemplateImporter[ReimbursementRow]):
     }
     key_columns = ("工号", "日期", "金额", "类别", "说明")
 
-    def __init__(self, *, path: Path, file_name: str, employee: "Employee | None" = None) -> None:
-        super().__init__(path=path, file_name=file_name, employee=employee)
-        self.roster = RosterIndex()
-
-    def duplicate_message(self, first_row: int) -> str:
+    def duplicate_message(self, first_row: int, cells: Cells | None = None) -> str:
         return _(
             "与第 %(first)d 行完全相同，会被当作同一笔报销。"
             "如果确实是两笔报销，请在「说明」中区分（例如写上票据号）；否则请删除重复的行。"

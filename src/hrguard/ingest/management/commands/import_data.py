@@ -1,4 +1,9 @@
-"""`hrguard import KIND FILE`: import one file, or write a template with --template."""
+"""`hrguard import KIND FILE`: import one file, or write a template with --template.
+
+The command is for administrators on the server. It runs as the system operator, with no
+user and so no department scope: it may create and change every employee. HR staff with
+a department scope import through the upload page, which limits them to their scope.
+"""
 
 import sys
 from argparse import ArgumentParser
@@ -10,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from hrguard.core.commands import HrguardCommand
 from hrguard.core.errors import HrguardError
+from hrguard.ingest.display import layout_label
 from hrguard.ingest.kinds import importer_classes
 from hrguard.ingest.models import ImportBatch
 from hrguard.ingest.services import import_file
@@ -23,7 +29,8 @@ class Command(HrguardCommand):
         # translated once at import time.
         return _(
             "导入一个文件：hrguard import 类型 文件 [--employee 工号] [--dry-run]"
-            " [--accept-totals-mismatch]。"
+            " [--accept-totals-mismatch] [--create-departments]。"
+            "命令行以系统管理员身份运行，不受部门数据范围限制。"
             "写出导入模板：hrguard import --template 类型 --format xlsx|csv 输出文件。"
         )
 
@@ -51,6 +58,11 @@ class Command(HrguardCommand):
             help=_("已核对账单完整：账单声明的笔数与读到的不一致时仍然导入，并把差异记为提示"),
         )
         parser.add_argument(
+            "--create-departments",
+            action="store_true",
+            help=_("导入花名册时新建文件中出现、系统中还没有的部门"),
+        )
+        parser.add_argument(
             "--template",
             metavar="KIND",
             choices=template_kinds(),
@@ -60,8 +72,7 @@ class Command(HrguardCommand):
             "--format",
             dest="file_format",
             choices=TEMPLATE_FORMATS,
-            default="xlsx",
-            help=_("模板格式，默认 xlsx"),
+            help=_("模板格式；不写时按输出文件的扩展名，默认 xlsx"),
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -72,6 +83,10 @@ class Command(HrguardCommand):
         kind, path = options["kind"], options["file"]
         if not kind or path is None:
             raise CommandError(_("请给出数据类型和文件，例如：hrguard import payroll 工资.xlsx"))
+        if path.is_dir():
+            raise CommandError(
+                _("「%(path)s」是一个目录，不是文件。请给出要导入的文件。") % {"path": path}
+            )
         if not path.is_file():
             raise CommandError(_("找不到文件「%(path)s」。") % {"path": path})
         try:
@@ -82,6 +97,7 @@ class Command(HrguardCommand):
                 employee_no=options["employee_no"],
                 dry_run=options["dry_run"],
                 accept_totals_mismatch=options["accept_totals_mismatch"],
+                create_departments=options["create_departments"],
             )
         except HrguardError as error:
             raise CommandError(error.message) from error
@@ -119,7 +135,7 @@ class Command(HrguardCommand):
             )
         self.stdout.write(summary % values)
         if report.layout:
-            self.stdout.write(_("文件格式：%(layout)s") % {"layout": report.layout})
+            self.stdout.write(_("文件格式：%(layout)s") % {"layout": layout_label(report.layout)})
 
     def _write_template(self, options: dict[str, Any]) -> None:
         out = options["file"] or options["kind"]
@@ -130,5 +146,8 @@ class Command(HrguardCommand):
                 )
             )
         target = Path(out)
-        target.write_bytes(template_bytes(options["template"], options["file_format"]))
+        file_format = options["file_format"]
+        if file_format is None:
+            file_format = "csv" if target.suffix.lower() == ".csv" else "xlsx"
+        target.write_bytes(template_bytes(options["template"], file_format))
         self.stdout.write(_("已写出模板「%(path)s」。") % {"path": target})
