@@ -14,6 +14,7 @@ from hrguard.ingest.base import RowIssue
 from hrguard.ingest.models import ImportBatch
 from hrguard.ingest.selectors import batch_rejected_rows_xlsx
 from hrguard.ingest.services import import_file
+from hrguard.ingest.templates import template_bytes
 from hrguard.payroll.models import Reimbursement
 from hrguard.privacy.roles import Role
 from tests.factories import EmployeeFactory
@@ -187,6 +188,17 @@ def test_template_command_explicit_format_wins_over_extension(tmp_path: Path) ->
     assert out.read_bytes().startswith(b"PK\x03\x04")
 
 
+def test_template_command_keeps_existing_file(tmp_path: Path) -> None:
+    out = tmp_path / "花名册.csv"
+    out.write_bytes(b"mine")
+
+    with pytest.raises(CommandError) as raised:
+        call_command("import_data", "--template", "employees", str(out))
+
+    assert str(raised.value) == f"文件「{out}」已存在，没有覆盖。请换一个文件名，或先删除它。"
+    assert out.read_bytes() == b"mine"
+
+
 def test_import_command_directory_is_rejected(tmp_path: Path) -> None:
     with pytest.raises(CommandError) as raised:
         call_command("import_data", "reimbursements", str(tmp_path))
@@ -234,3 +246,14 @@ def test_row_issue_describe_cuts_long_value() -> None:
         issue.describe("a.csv")
         == f"文件「a.csv」第 2 行「说明」列的值「{'x' * 80}…（共 81 字）」：问题"
     )
+
+
+def test_xlsx_template_lists_allowed_values() -> None:
+    workbook = openpyxl.load_workbook(io.BytesIO(template_bytes("employees", "xlsx")))
+
+    notes = [[cell.value for cell in row] for row in workbook["填写说明"].iter_rows()]
+
+    assert workbook.active.title == "员工花名册"
+    assert notes[0] == ["第 2 行是示例（工号以「示例-」开头），导入前请删除。", None, None]
+    assert ["状态", "必填", "在职、试用、离职"] in notes
+    assert ["岗位", "选填", None] in notes

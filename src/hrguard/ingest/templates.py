@@ -5,11 +5,12 @@ import io
 from typing import Literal
 
 import openpyxl
+from django.utils.translation import gettext as _
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 from hrguard.ingest.kinds import template_importer_classes
-from hrguard.ingest.kinds.base import EXAMPLE_PREFIX
+from hrguard.ingest.kinds.base import EXAMPLE_PREFIX, TemplateImporter
 from hrguard.ingest.values import escape_formula
 
 TemplateFormat = Literal["xlsx", "csv"]
@@ -55,6 +56,23 @@ def template_bytes(kind: str, file_format: TemplateFormat) -> bytes:
         # Store every example as text, so 工号 such as 000123 keep their zeros in Excel.
         sheet.cell(row=2, column=index).number_format = "@"
         sheet.column_dimensions[get_column_letter(index)].width = max(12, len(name) * 3)
+    _add_instructions(workbook, importer_class)
     output = io.BytesIO()
     workbook.save(output)
     return output.getvalue()
+
+
+def _add_instructions(workbook: openpyxl.Workbook, importer_class: type[TemplateImporter]) -> None:
+    """Add a 填写说明 sheet: which columns are required and the values a column accepts."""
+    sheet = workbook.create_sheet(_("填写说明"))
+    sheet.append(
+        [
+            _("第 2 行是示例（工号以「%(prefix)s」开头），导入前请删除。")
+            % {"prefix": EXAMPLE_PREFIX}
+        ]
+    )
+    sheet.append([_("列"), _("是否必填"), _("可填写的值")])
+    for column in importer_class.columns:
+        allowed = importer_class.allowed_values.get(column.name, ())
+        sheet.append([column.name, _("必填") if column.required else _("选填"), "、".join(allowed)])
+    sheet.column_dimensions["C"].width = 40

@@ -361,6 +361,8 @@ class TemplateImporter(Importer, Generic[RecordT]):
     example: ClassVar[dict[str, str]]
     # The canonical columns that make up the natural key, named in the duplicate message.
     key_columns: ClassVar[tuple[str, ...]]
+    # The values a column accepts, listed on the template's instructions sheet.
+    allowed_values: ClassVar[dict[str, tuple[str, ...]]] = {}
 
     @abstractmethod
     def parse(self, ctx: RowContext) -> RecordT | None:

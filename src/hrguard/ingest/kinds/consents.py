@@ -47,6 +47,7 @@ class ConsentImporter(TemplateImporter[ConsentRow]):
         "撤回日期": "",
     }
     key_columns = ("工号", "数据类别", "同意日期")
+    allowed_values = {"数据类别": tuple(CATEGORY_BY_LABEL)}
 
     def __init__(self, *, path: Path, file_name: str, employee: "Employee | None" = None) -> None:
         super().__init__(path=path, file_name=file_name, employee=employee)

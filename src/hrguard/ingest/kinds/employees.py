@@ -62,6 +62,7 @@ class EmployeeImporter(TemplateImporter[EmployeeRow]):
         "状态": "在职",
     }
     key_columns = ("工号",)
+    allowed_values = {"状态": tuple(STATUS_BY_LABEL)}
 
     def parse(self, ctx: RowContext) -> EmployeeRow | None:
         employee_no = ctx.text("工号", max_length=32)

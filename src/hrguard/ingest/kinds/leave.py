@@ -53,6 +53,7 @@ class LeaveImporter(TemplateImporter[LeaveRow]):
         "时长(天)": "1",
     }
     key_columns = ("工号", "日期", "类型")
+    allowed_values = {"类型": tuple(LeaveType.values)}
 
     def parse(self, ctx: RowContext) -> LeaveRow | None:
         employee_id = self.roster.resolve(ctx)

@@ -146,6 +146,11 @@ class Command(HrguardCommand):
                 )
             )
         target = Path(out)
+        if target.exists():
+            raise CommandError(
+                _("文件「%(path)s」已存在，没有覆盖。请换一个文件名，或先删除它。")
+                % {"path": target}
+            )
         file_format = options["file_format"]
         if file_format is None:
             file_format = "csv" if target.suffix.lower() == ".csv" else "xlsx"
