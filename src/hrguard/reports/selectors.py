@@ -359,7 +359,12 @@ def employee_id_for_user(*, user: User, employee_no: str) -> int:
     employees = (
         employees_visible_to(user) if can(user, Action.VIEW_ALERTS) else Employee.objects.none()
     )
-    employee_id = employees.filter(employee_no=employee_no).values_list("pk", flat=True).first()
+    # PostgreSQL rejects a NUL character in a query parameter, and no 工号 contains one.
+    employee_id = (
+        None
+        if "\x00" in employee_no
+        else employees.filter(employee_no=employee_no).values_list("pk", flat=True).first()
+    )
     if employee_id is None:
         raise NotFound(gettext("员工 %(no)s 不存在，或不在您的数据范围内。"), no=employee_no)
     return employee_id
