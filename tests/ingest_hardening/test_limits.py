@@ -9,10 +9,11 @@ import pytest
 from hrguard.ingest.models import ImportBatch
 from hrguard.ingest.services import import_file
 from tests.factories import EmployeeFactory
-from tests.ingest_hardening.helpers import write_csv
+from tests.ingest_hardening.helpers import grant_payments_consent, write_csv
 
 pytestmark = pytest.mark.django_db
 
+WECHAT = Path(__file__).parent.parent / "fixtures" / "bills" / "wechat-complete-bom-crlf.csv"
 HEADER = ["工号", "姓名", "日期", "金额", "类别", "说明"]
 
 
@@ -71,3 +72,27 @@ def test_file_over_size_limit_is_rejected(settings, tmp_path: Path) -> None:
         "文件有 1.0 MB，超过了导入上限 1 MB。请按月份或部门拆分后分别导入。"
     ]
     assert report.rows_total == 0
+
+
+@pytest.mark.parametrize("fast_min_bytes", [0, 1 << 40])
+def test_csv_bill_over_row_limit_is_rejected(settings, tmp_path: Path, fast_min_bytes: int) -> None:
+    # given a WeChat bill of 40 rows read with polars (0) or row by row, and a limit of 30
+    settings.HRGUARD_FAST_IMPORT_MIN_BYTES = fast_min_bytes
+    settings.HRGUARD_IMPORT_MAX_ROWS = 30
+    employee = EmployeeFactory(employee_no="E0001")
+    grant_payments_consent(employee)
+    text = WECHAT.read_bytes().decode("utf-8-sig")
+    head, _sep, rows = text.partition("交易时间,")
+    header, _newline, body = rows.partition("\r\n")
+    first = body.splitlines()[0]
+    lines = [first.replace(first.split(",")[8], f'"{n:020d}\t"', 1) for n in range(40)]
+    path = tmp_path / "微信支付账单.csv"
+    path.write_bytes((head + "交易时间," + header + "\r\n" + "\r\n".join(lines) + "\r\n").encode())
+
+    # when it is imported
+    report = import_file(kind="payments", path=path, file_name=path.name, employee_no="E0001")
+
+    # then the limit rejects it
+    assert [issue.message for issue in report.issues] == [
+        "超过 30 行，超出了单个文件的导入上限。请拆分成多个文件后分别导入。"
+    ]

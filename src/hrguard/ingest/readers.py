@@ -135,7 +135,7 @@ def max_rows(file_format: FileFormat) -> int:
     return int(getattr(settings, "HRGUARD_IMPORT_MAX_ROWS_XLSX", DEFAULT_MAX_ROWS_SHEET))
 
 
-def _too_many_rows(name: str, limit: int) -> UnreadableFile:
+def too_many_rows(name: str, limit: int) -> UnreadableFile:
     return UnreadableFile(
         _(
             "文件「%(file)s」超过 %(limit)d 行，超出了单个文件的导入上限。请拆分成多个文件后分别导入。"
@@ -173,7 +173,7 @@ def iter_rows(
         rows = _iter_csv(path, encoding=encoding, name=name)
     for row_number, cells in rows:
         if row_number > limit:
-            raise _too_many_rows(name, limit)
+            raise too_many_rows(name, limit)
         if any(cells):
             yield row_number, cells
 
@@ -247,7 +247,7 @@ def _iter_xlsx(path: Path, *, sheet: str | None, name: str, limit: int) -> Itera
         # a small file of millions of empty-looking rows costs no time.
         declared = worksheet.max_row if worksheet.max_row is not None else 0
         if declared > limit:
-            raise _too_many_rows(name, limit)
+            raise too_many_rows(name, limit)
         # Exports often carry a wrong <dimension>, which read-only mode would trust.
         worksheet.reset_dimensions()
         for row_number, cells in enumerate(worksheet.iter_rows(), start=1):

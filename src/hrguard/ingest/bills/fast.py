@@ -28,6 +28,7 @@ from pathlib import Path
 
 import polars as pl
 
+from hrguard.ingest import readers
 from hrguard.ingest.bills.layouts import _ALIPAY_SUCCEEDED, _DIRECTIONS, _WECHAT_SUCCEEDED
 from hrguard.ingest.bills.reader import END_MARKER, Bill, line_text
 from hrguard.ingest.values import clean_cell
@@ -98,6 +99,7 @@ def copy_data_lines(bill: Bill, target: Path) -> DataLines:
             if source.readline() == "":
                 raise FastPathUnavailable("the file ends before its header")
         result = DataLines(path=target, first_line=bill.header_line + 1, lines=0)
+        limit = readers.max_rows("text")
         carry = ""
         while True:
             chunk = source.read(_READ_CHARS)
@@ -114,12 +116,16 @@ def copy_data_lines(bill: Bill, target: Path) -> DataLines:
             if end is not None:
                 out.write(text[:end].encode())
                 result.lines += text.count("\n", 0, end)
+                if result.first_line + result.lines > limit:
+                    raise readers.too_many_rows(bill.file_name, limit)
                 trailer_start = result.first_line + result.lines
                 rest = text[end:] + carry + source.read()
                 result.trailer = _trailer(rest, trailer_start)
                 return result
             out.write(text.encode())
             result.lines += text.count("\n")
+            if result.first_line + result.lines > limit:
+                raise readers.too_many_rows(bill.file_name, limit)
             if not chunk:
                 if text and not text.endswith("\n"):
                     result.lines += 1
