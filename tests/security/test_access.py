@@ -9,6 +9,7 @@ from collections.abc import Callable
 from typing import Any
 
 from django.test import Client
+from django.urls import reverse
 
 from tests.security.access import URL_ACCESS, role_may_open, row_counts
 from tests.security.conftest import (
@@ -195,6 +196,38 @@ def test_post_without_csrf_token_rejected(world: World) -> None:
             response = client.post(route_url(route, world, "a", user_key), {"note": "x"})
             if response.status_code != 403:
                 problems.append((user_key, route.name, response.status_code))
+        if row_counts() != before:
+            changed.append(user_key)
+
+    assert problems == []
+    assert changed == []
+
+
+def test_unverified_personal_data_roles_sent_to_otp(
+    world: World, client_for: Callable[[str], Client], settings: Any
+) -> None:
+    # given two-factor login switched on, as in production, and sessions that skipped the code
+    settings.HRGUARD_OTP_REQUIRED = True
+    otp_pages = (reverse("privacy:otp_setup"), reverse("privacy:otp_verify"))
+    problems = []
+    changed = []
+
+    for user_key in ("hr_specialist", "hrbp", "hr_manager", "legal", "privacy_officer"):
+        client = client_for(user_key)
+        before = row_counts()
+
+        # when they request every page except the two-factor steps themselves
+        for route in private_routes():
+            if route.name in ("privacy:otp_setup", "privacy:otp_verify"):
+                continue
+            url = route_url(route, world, "a", user_key)
+            for method in ("get", "post"):
+                response = getattr(client, method)(url)
+                to_otp = response.status_code == 302 and response["Location"].startswith(otp_pages)
+                if not (to_otp or response.status_code in DENIED):
+                    problems.append((user_key, method, route.name, response.status_code))
+
+        # then each request goes to the two-factor step, and nothing was written
         if row_counts() != before:
             changed.append(user_key)
 
