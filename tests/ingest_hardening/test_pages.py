@@ -257,3 +257,15 @@ def test_xlsx_template_lists_allowed_values() -> None:
     assert notes[0] == ["第 2 行是示例（工号以「示例-」开头），导入前请删除。", None, None]
     assert ["状态", "必填", "在职、试用、离职"] in notes
     assert ["岗位", "选填", None] in notes
+
+
+def test_long_value_in_parse_message_is_cut(tmp_path: Path) -> None:
+    EmployeeFactory(employee_no="E0001", name="张三")
+    long_date = "2" * 1000
+    path = write_csv(tmp_path / "报销.csv", [HEADER, ["E0001", "张三", long_date, "1", "x", ""]])
+
+    report = import_file(kind="reimbursements", path=path, file_name=path.name)
+
+    assert report.issues[0].message.startswith(
+        "「" + "2" * 80 + "…（共 1000 字）」不是有效的日期。"
+    )

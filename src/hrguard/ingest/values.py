@@ -89,6 +89,9 @@ def escape_formula(text: str) -> str:
 
     A plain signed number such as `-12.50` or `+10` is left as it is, so amounts stay
     numbers in the exported sheet: it cannot call a function or reference a cell.
+    An import does not strip the apostrophe again, because in a CSV typed by hand a
+    leading apostrophe is data. Workbooks use a quote-prefixed text cell instead, so
+    they need no apostrophe (see `selectors.batch_rejected_rows_xlsx`).
     """
     if not text.startswith(_FORMULA_STARTS):
         return text

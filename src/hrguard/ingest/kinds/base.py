@@ -23,7 +23,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 
 from hrguard.ingest import readers, values
-from hrguard.ingest.base import RowIssue
+from hrguard.ingest.base import QUOTED_LENGTH, RowIssue, shorten
 
 if TYPE_CHECKING:
     from hrguard.ingest.bills.types import DeclaredTotals
@@ -237,6 +237,10 @@ class RowContext:
         return values.safe_text(self.get(column))
 
     def problem(self, column: str, message: str) -> None:
+        value = self.get(column)
+        if len(value) > QUOTED_LENGTH:
+            # Parse messages quote the value; a long one is cut as RowIssue.describe cuts it.
+            message = message.replace(value, shorten(value))
         self.issues.append(
             RowIssue(
                 message=message,
