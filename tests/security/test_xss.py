@@ -1,14 +1,18 @@
 """Stored XSS: script payloads in imported and typed-in text never reach a page unescaped."""
 
 import datetime
+import io
 from collections.abc import Callable
 from decimal import Decimal
 
+import docx
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 
 from hrguard.cases.evidence.services import evidence_attach
+from hrguard.cases.guarantee.models import SignedDocument
+from hrguard.cases.guarantee.services import dispute_scan, signed_document_add
 from hrguard.cases.services import case_note_add
 from hrguard.notify.models import Notification
 from hrguard.payments.models import PaymentTransaction
@@ -156,3 +160,37 @@ def test_report_chart_svg_department_payload_escaped(world: World) -> None:
     # then the name is drawn as text, not markup
     assert any("研发部&lt;script&gt;" in svg for svg in svgs)
     assert [svg for svg in svgs if _raw_markers_in(svg)] == []
+
+
+def test_clause_scan_snippet_payload_escaped(
+    world: World, client_for: Callable[[str], Client]
+) -> None:
+    # given a signed contract whose guarantee clause carries a script payload
+    document = docx.Document()
+    document.add_paragraph(
+        f"本人自愿作为借款人的连带责任保证人{SCRIPT}，承担保证责任直至借款还清。"
+    )
+    buffer = io.BytesIO()
+    document.save(buffer)
+    legal = world.users["legal"]
+    signed_document_add(
+        employee=world.a.employee,
+        user=legal,
+        uploaded_file=SimpleUploadedFile("担保书.docx", buffer.getvalue()),
+        title=f"担保书{IMAGE}",
+        kind=SignedDocument._meta.get_field("kind").choices[0][0],
+        signed_on=datetime.date(2024, 3, 1),
+    )
+
+    # when the clause scan quotes the clause on the dispute page
+    scan = dispute_scan(dispute=world.a.dispute, user=legal)
+    body = (
+        client_for("legal")
+        .get(reverse("guarantee:dispute_detail", args=[world.a.dispute.pk]))
+        .content.decode()
+    )
+
+    # then the quoted text is escaped
+    assert scan.hits > 0
+    assert "&lt;script&gt;" in body
+    assert _raw_markers_in(body) == []
