@@ -105,7 +105,7 @@ def write_alipay_bill(path: Path, rows: int, *, seed: int = SEED) -> Path:
     preamble = [
         "-" * 84,
         "导出信息：",
-        "姓名：示例用户",
+        "姓名：xx",
         "支付宝账户：exa***@example.com",
         "起始时间：[2026-01-01 00:00:00]    终止时间：[2026-11-30 23:59:59]",
         "导出交易类型：[全部]",
