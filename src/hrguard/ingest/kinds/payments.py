@@ -25,7 +25,7 @@ from hrguard.ingest.base import RowIssue
 from hrguard.ingest.bills import Bill, BillLayoutUnknown, BillRow, DeclaredTotals, fast, read_bill
 from hrguard.ingest.bills.owner import owner_issues
 from hrguard.ingest.bills.totals import Tally, check_totals, tally_rows
-from hrguard.ingest.bills.types import DIRECTIONS
+from hrguard.ingest.bills.types import DIRECTIONS, Direction
 from hrguard.ingest.kinds import register
 from hrguard.ingest.kinds.base import (
     CHUNK_SIZE,
@@ -211,7 +211,7 @@ class PaymentsImporter(Importer):
             self._cache = None
 
     def _check_totals(
-        self, declared: DeclaredTotals | None, tallies: dict[str, Tally], issues: IssueCollector
+        self, declared: DeclaredTotals | None, tallies: dict[Direction, Tally], issues: IssueCollector
     ) -> None:
         self.declared_totals = declared
         self.read_totals = {
@@ -431,7 +431,7 @@ def _insert_rows(rows: pl.DataFrame, *, employee_id: int, source: str, batch_id:
             cursor.executemany(
                 # Table and column names come from the model, never from the file.
                 f"INSERT INTO {table} ({columns}) VALUES ({marks})",  # noqa: S608
-                frame.iter_rows(),
+                list(frame.iter_rows()),
             )
 
 
