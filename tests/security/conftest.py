@@ -185,6 +185,41 @@ def make_user(username: str, role: Role | None, departments: tuple[Department, .
     return user
 
 
+def _case_objects(
+    employee: Employee, manager: User
+) -> tuple[Case, InterventionStep, FollowUpConsent, FollowUpCheckpoint, EvidenceItem]:
+    """Create an open case of `employee` with a plan step, a follow-up and one evidence item."""
+    case = Case.objects.create(employee=employee, opened_by=manager, assignee=manager)
+    step = InterventionStep.objects.create(
+        case=case,
+        kind=InterventionKind.values[0],
+        owner=manager,
+        due_date=datetime.date(2030, 1, 1),
+        created_by=manager,
+    )
+    consent = FollowUpConsent.objects.create(
+        case=case,
+        given_on=datetime.date(2026, 11, 1),
+        how_recorded="书面签字，存于案件证据",
+        recorded_by=manager,
+    )
+
+    follow_up = FollowUp.objects.create(
+        case=case, started_on=datetime.date(2026, 11, 1), started_by=manager
+    )
+    checkpoint = FollowUpCheckpoint.objects.create(
+        follow_up=follow_up, days_after=30, due_date=datetime.date(2026, 12, 1)
+    )
+
+    evidence = evidence_attach(
+        case=case,
+        user=manager,
+        uploaded_file=SimpleUploadedFile("通话记录.pdf", PDF_BYTES),
+        description="催收通话记录",
+    )
+    return case, step, consent, checkpoint, evidence
+
+
 def _department_objects(
     department: Department,
     employee_no: str,
@@ -210,32 +245,8 @@ def _department_objects(
         last_scan=scan,
         rule_set=rule_set,
     )
-    case = Case.objects.create(employee=employee, opened_by=manager, assignee=manager)
-    step = InterventionStep.objects.create(
-        case=case,
-        kind=InterventionKind.values[0],
-        owner=manager,
-        due_date=datetime.date(2030, 1, 1),
-        created_by=manager,
-    )
-    consent = FollowUpConsent.objects.create(
-        case=case,
-        given_on=datetime.date(2026, 11, 1),
-        how_recorded="书面签字，存于案件证据",
-        recorded_by=manager,
-    )
-    follow_up = FollowUp.objects.create(
-        case=case, started_on=datetime.date(2026, 11, 1), started_by=manager
-    )
-    checkpoint = FollowUpCheckpoint.objects.create(
-        follow_up=follow_up, days_after=30, due_date=datetime.date(2026, 12, 1)
-    )
-    evidence = evidence_attach(
-        case=case,
-        user=manager,
-        uploaded_file=SimpleUploadedFile("通话记录.pdf", PDF_BYTES),
-        description="催收通话记录",
-    )
+    case, step, consent, checkpoint, evidence = _case_objects(employee, manager)
+
     dispute = dispute_open(
         colleague=employee,
         user=legal,
@@ -244,6 +255,7 @@ def _department_objects(
         claimed_debtor="同事甲",
         notes="催收电话称其为担保人",
     )
+
     incident = incident_record(
         user=manager,
         colleague=employee,
@@ -256,6 +268,7 @@ def _department_objects(
         threats="",
         evidence_notes="录音已存员工手机",
     )
+
     batch = ImportBatch.objects.create(
         kind=ImportKind.PAYMENTS,
         file_name="alipay.csv",
@@ -268,6 +281,7 @@ def _department_objects(
         errors=[{"row": 2, "column": "金额", "value": "abc", "message": "金额无效"}],
         created_by=importer,
     )
+
     subject_request = DataSubjectRequest.objects.create(
         employee=employee,
         requested_by=manager,
@@ -275,6 +289,7 @@ def _department_objects(
         submitted_at=timezone.now(),
         deadline=datetime.date(2030, 1, 1),
     )
+
     return DepartmentObjects(
         department=department,
         employee=employee,

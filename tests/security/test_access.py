@@ -1,8 +1,8 @@
 """Every URL of the URLconf: login required, role checks, department scopes (IDOR) and CSRF.
 
 The URLs come from walking the URLconf, so a page added later is checked
-without editing these tests; it only needs an entry in URL_ACCESS and, for a
-new parameter name, a builder in PARAMETER_BUILDERS.
+without editing these tests. A new page needs an entry in URL_ACCESS, and a new
+parameter name needs a builder in PARAMETER_BUILDERS.
 """
 
 from collections.abc import Callable
@@ -25,10 +25,10 @@ DENIED = {403, 404, 405}
 
 
 def test_urlconf_every_private_url_listed_in_access_table() -> None:
-    # given the URLconf as it stands now
+    # given the current URLconf
     names = {route.name for route in private_routes()}
 
-    # then every private URL says which roles may open it, and no entry is stale
+    # then URL_ACCESS lists the roles of every private URL, and no entry is stale
     assert sorted(names - URL_ACCESS.keys()) == []
     assert sorted(URL_ACCESS.keys() - names) == []
 
@@ -55,7 +55,7 @@ def test_anonymous_every_private_url_redirects_to_login(world: World) -> None:
             if not (redirected_to_login or response.status_code in DENIED):
                 problems.append((method, route.name, response.status_code))
 
-    # then each answer is a redirect to the login page or a refusal, and nothing was written
+    # then each response is a redirect to the login page or a refusal, and nothing was written
     assert problems == []
     assert row_counts() == before
 
@@ -92,7 +92,7 @@ def test_roles_without_capability_refused_everywhere(
                 if status not in DENIED:
                     problems.append((user_key, method, route.name, status))
 
-        # then every answer is a refusal, and no POST wrote a row
+        # then every response is a refusal, and no POST wrote a row
         if row_counts() != before:
             changed.append(user_key)
 

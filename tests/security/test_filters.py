@@ -92,12 +92,12 @@ def test_filters_hostile_values_no_server_error(
             for value in HOSTILE_VALUES:
                 response = client.get(url, dict.fromkeys(fields, value))
 
-                # then the page answers with a page or a 4xx message, never a 500
+                # then the response is a page or a 4xx message, never a 500
                 if response.status_code >= 500:
                     bad = _server_error_fields(client, url, fields, value)
                     failures.append((user_key, route.name, bad, value[:20]))
                     continue
-                # and the scoped specialist still sees no department-B employee
+                # and the scoped specialist still gets no department-B employee
                 body = response.content.decode(errors="replace")
                 if user_key == "hr_specialist" and any(
                     mark in body for mark in other_department_marks
