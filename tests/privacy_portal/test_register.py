@@ -4,6 +4,7 @@ import datetime
 from pathlib import Path
 
 import pytest
+from django.core.management.sql import emit_post_migrate_signal
 from django.test import Client
 
 from hrguard.core.errors import PermissionDenied, ValidationFailed
@@ -156,3 +157,15 @@ def test_register_page_records_basis() -> None:
     assert response.status_code == 302
     activity = ProcessingActivity.objects.get(source="leave")
     assert (activity.rule_version, activity.example) == ("2026.2", False)
+
+
+def test_register_comes_back_after_flush() -> None:
+    # Given: a transactional test's flush empties every table
+    ProcessingActivity.objects.all().delete()
+
+    # When: Django emits post_migrate after the flush
+    emit_post_migrate_signal(verbosity=0, interactive=False, db="default")
+
+    # Then
+    assert ProcessingActivity.objects.count() == 7
+    assert source_enabled("employees") is True

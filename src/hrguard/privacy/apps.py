@@ -15,6 +15,16 @@ def _sync_roles_after_migrate(using: str, **kwargs: Any) -> None:
     roles_sync(using=using)
 
 
+def _install_register_after_migrate(using: str, **kwargs: Any) -> None:
+    # A test database flush empties the register; post_migrate follows every flush.
+    if "privacy_processingactivity" not in connections[using].introspection.table_names():
+        return
+    from hrguard.privacy.models import ProcessingActivity
+    from hrguard.privacy.register_defaults import register_install_defaults
+
+    register_install_defaults(ProcessingActivity, using=using)
+
+
 class PrivacyConfig(AppConfig):
     name = "hrguard.privacy"
     label = "privacy"
@@ -24,4 +34,9 @@ class PrivacyConfig(AppConfig):
 
         post_migrate.connect(
             _sync_roles_after_migrate, sender=self, dispatch_uid="hrguard.privacy.roles_sync"
+        )
+        post_migrate.connect(
+            _install_register_after_migrate,
+            sender=self,
+            dispatch_uid="hrguard.privacy.register_install_defaults",
         )
