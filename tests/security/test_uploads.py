@@ -16,7 +16,9 @@ from django.urls import reverse
 from hrguard.cases.evidence.models import EvidenceItem
 from hrguard.cases.guarantee.models import SignedDocument
 from hrguard.ingest.models import ImportBatch
+from hrguard.payroll.models import PayrollRecord
 from hrguard.people.models import Employee
+from tests.security.access import row_counts
 from tests.security.conftest import PDF_BYTES, World
 
 TRAVERSAL_NAMES = (
@@ -177,3 +179,53 @@ def test_signed_document_docx_zip_bomb_rejected_fast(
     assert elapsed < BOMB_REJECTED_WITHIN_SECONDS
     assert "压缩炸弹" in response.content.decode()
     assert SignedDocument.objects.count() == 0
+
+
+# One row per kind about department B's employee E6001 (销售部), uploaded by the
+# HR专员 scoped to department A.
+OTHER_DEPARTMENT_ROWS = {
+    "payroll": "工号,姓名,月份,应发工资,实发工资\nE6001,销售部员工,2026-10,12000.00,9856.40\n",
+    "leave": "工号,姓名,日期,类型,时长(天)\nE6001,销售部员工,2026-10-12,事假,1\n",
+    "reimbursements": "工号,姓名,日期,金额,类别,说明\nE6001,销售部员工,2026-10-05,356.50,差旅,高铁票\n",
+    "consents": "工号,姓名,数据类别,同意日期,撤回日期\nE6001,销售部员工,支付记录,2026-10-01,\n",
+    "employees": (
+        "工号,姓名,部门,岗位,入职日期,手机号,状态\n"
+        "E6001,改名,研发部,会计,2023-07-01,13800138000,在职\n"
+    ),
+}
+
+
+def test_import_other_department_rows_not_written(
+    world: World, client_for: Callable[[str], Client]
+) -> None:
+    # given the department-A HR专员 and a file of each kind about a department-B employee
+    client = client_for("hr_specialist")
+    employee = world.b.employee
+    before = row_counts()
+
+    # when each file is uploaded
+    for kind, text in OTHER_DEPARTMENT_ROWS.items():
+        upload = SimpleUploadedFile(f"{kind}.csv", text.encode(), content_type="text/csv")
+        client.post(reverse("ingest:upload"), {"kind": kind, "file": upload})
+
+    # then no row about that employee was written, and the employee is unchanged
+    after = row_counts()
+    written = {
+        table: after[table] - before[table] for table in after if after[table] != before[table]
+    }
+    assert written == {"ingest_importbatch": len(OTHER_DEPARTMENT_ROWS)}
+    employee.refresh_from_db()
+    assert (employee.name, employee.department_id) == ("销售部员工", world.b.department.pk)
+
+
+def test_import_own_department_rows_written(
+    world: World, client_for: Callable[[str], Client]
+) -> None:
+    # given the same upload about the HR专员's own department (the control for the test above)
+    client = client_for("hr_specialist")
+    text = OTHER_DEPARTMENT_ROWS["payroll"].replace("E6001,销售部员工", "E5001,研发部员工")
+
+    upload = SimpleUploadedFile("payroll.csv", text.encode(), content_type="text/csv")
+    client.post(reverse("ingest:upload"), {"kind": "payroll", "file": upload})
+
+    assert PayrollRecord.objects.filter(employee=world.a.employee).count() == 1
