@@ -14,6 +14,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from hrguard.cases.evidence.services import evidence_attach
+from hrguard.ingest.kinds import template_importer_classes
+from hrguard.ingest.templates import TEMPLATE_FORMATS
 from hrguard.payments.models import PaymentTransaction
 from hrguard.payroll.models import Reimbursement
 from hrguard.privacy.models import DataSubjectRequest, RequestKind, RequestStatus
@@ -176,3 +178,18 @@ def test_exports_formula_text_neutralised(
     for label, (client, method, url) in downloads.items():
         content, content_type = _download(client, method, url)
         assert _live_in_export(content, content_type) == [], label
+
+
+def test_import_templates_no_live_formulas(
+    world: World, client_for: Callable[[str], Client]
+) -> None:
+    # given every import template, in every format the page offers
+    client = client_for("hr_manager")
+
+    for kind in template_importer_classes():
+        for file_format in TEMPLATE_FORMATS:
+            url = reverse("ingest:template", args=[kind, file_format])
+
+            # when it is downloaded, then its example row holds no live formula
+            content, content_type = _download(client, "get", url)
+            assert _live_in_export(content, content_type) == [], (kind, file_format)
