@@ -120,6 +120,22 @@ class World:
     def objects(self, department: str) -> DepartmentObjects:
         return self.a if department == "a" else self.b
 
+    def field_values(self, department: str) -> dict[str, dict[str, Any]]:
+        """Return every stored field of the department's objects, read again from the database.
+
+        Row counts miss an UPDATE, so a denied request is also checked against these.
+        """
+        objects = self.objects(department)
+        values = {}
+        for attribute in DepartmentObjects.__dataclass_fields__:
+            instance = getattr(objects, attribute)
+            fresh = type(instance).objects.get(pk=instance.pk)
+            values[attribute] = {
+                field.attname: getattr(fresh, field.attname)
+                for field in fresh._meta.concrete_fields
+            }
+        return values
+
 
 # Builders for each URL parameter name: (world, department "a" or "b", viewer) -> value.
 ParameterBuilder = Callable[[World, str, str], Any]

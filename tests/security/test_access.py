@@ -81,6 +81,7 @@ def test_roles_without_capability_refused_everywhere(
     for user_key, role in ROLE_USERS.items():
         client = client_for(user_key)
         before = row_counts()
+        fields_before = world.field_values("a")
 
         # when the user requests each URL their role does not open
         for route in private_routes():
@@ -92,8 +93,8 @@ def test_roles_without_capability_refused_everywhere(
                 if status not in DENIED:
                     problems.append((user_key, method, route.name, status))
 
-        # then every response is a refusal, and no POST wrote a row
-        if row_counts() != before:
+        # then every response is a refusal, and no POST wrote or changed a row
+        if row_counts() != before or world.field_values("a") != fields_before:
             changed.append(user_key)
 
     assert problems == []
@@ -131,6 +132,7 @@ def test_scoped_hr_other_department_object_not_found(
     for user_key in ("hr_specialist", "hrbp"):
         client = client_for(user_key)
         before = row_counts()
+        fields_before = world.field_values("b")
         for route in _object_routes():
             if not role_may_open(ROLE_USERS[user_key], route.name):
                 continue
@@ -143,7 +145,7 @@ def test_scoped_hr_other_department_object_not_found(
                     problems.append((user_key, method, route.name, status))
 
         # then the objects do not exist for them, and nothing changed
-        if row_counts() != before:
+        if row_counts() != before or world.field_values("b") != fields_before:
             changed.append(user_key)
 
     assert problems == []
