@@ -7,8 +7,8 @@ from django.db import connection
 
 from hrguard.privacy.roles import ROLE_ACTIONS, Action, Role
 
-# A URL name maps to alternatives; a role may open the URL when it holds every
-# action of at least one alternative. ANY_USER means any logged-in user.
+# Each URL name maps to alternative sets of actions. A role may open the URL when
+# it has every action of at least one set. ANY_USER means any logged-in user.
 ANY_USER: tuple[frozenset[Action], ...] = (frozenset(),)
 
 _CASE_OR_LEGAL = (frozenset({Action.MANAGE_CASES}), frozenset({Action.MANAGE_LEGAL_MATTERS}))
@@ -92,8 +92,8 @@ URL_ACCESS: dict[str, tuple[frozenset[Action], ...]] = {
 
 def role_may_open(role: Role | None, url_name: str) -> bool:
     """Return whether `role` (None: a logged-in user with no role) may open `url_name`."""
-    held = ROLE_ACTIONS[role] if role is not None else frozenset()
-    return any(required <= held for required in URL_ACCESS[url_name])
+    granted = ROLE_ACTIONS[role] if role is not None else frozenset()
+    return any(required <= granted for required in URL_ACCESS[url_name])
 
 
 # Tables a denied request may still write to: the audit trail records refused

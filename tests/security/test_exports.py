@@ -190,6 +190,6 @@ def test_import_templates_no_live_formulas(
         for file_format in TEMPLATE_FORMATS:
             url = reverse("ingest:template", args=[kind, file_format])
 
-            # when it is downloaded, then its example row holds no live formula
+            # when it is downloaded, then its example row contains no live formula
             content, content_type = _download(client, "get", url)
             assert _live_in_export(content, content_type) == [], (kind, file_format)
