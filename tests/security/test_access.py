@@ -235,3 +235,17 @@ def test_unverified_personal_data_roles_sent_to_otp(
 
     assert problems == []
     assert changed == []
+
+
+def test_superuser_flag_widens_no_scope(world: World, client_for: Callable[[str], Client]) -> None:
+    # given the department-A HR专员 who is also a Django superuser
+    specialist = world.users["hr_specialist"]
+    specialist.is_superuser = True
+    specialist.save()
+    client = client_for("hr_specialist")
+
+    # when they open department B's import batch
+    response = client.get(reverse("ingest:batch_detail", args=[world.b.batch.pk]))
+
+    # then the flag grants nothing: data access comes from roles and scopes only
+    assert response.status_code == 404

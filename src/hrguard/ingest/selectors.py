@@ -19,7 +19,8 @@ def _batches_for_user(user: Any) -> QuerySet[ImportBatch]:
     # A batch spans departments, so only users who may see every employee get all
     # batches. Everyone else gets the batches they uploaded.
     batches = ImportBatch.objects.select_related("employee", "created_by")
-    if user.is_superuser or can(user, Action.VIEW_ALL_EMPLOYEES):
+    # The superuser flag grants nothing here: like `can`, access comes from roles only.
+    if can(user, Action.VIEW_ALL_EMPLOYEES):
         return batches
     return batches.filter(created_by=user)
 
