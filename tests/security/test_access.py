@@ -11,6 +11,7 @@ from typing import Any
 from django.test import Client
 from django.urls import reverse
 
+from hrguard.privacy.models import RequestKind, RequestStatus
 from tests.security.access import URL_ACCESS, role_may_open, row_counts
 from tests.security.conftest import (
     OBJECT_PARAMETERS,
@@ -249,3 +250,38 @@ def test_superuser_flag_widens_no_scope(world: World, client_for: Callable[[str]
 
     # then the flag grants nothing: data access comes from roles and scopes only
     assert response.status_code == 404
+
+
+def test_employee_other_employees_export_not_given(
+    world: World, client_for: Callable[[str], Client]
+) -> None:
+    # given a completed copy request of department B's employee
+    request = world.b.subject_request
+    request.kind = RequestKind.COPY
+    request.status = RequestStatus.COMPLETED
+    request.save()
+    client = client_for("employee")
+
+    # when department A's employee asks for its export in each format
+    for data_format in ("json", "csv"):
+        url = reverse("privacy:request_export", args=[request.pk, data_format])
+        response = client.get(url)
+
+        # then no file is sent
+        assert response.status_code in (302, 404), data_format
+        assert "Content-Disposition" not in response, data_format
+
+
+def test_employee_own_export_given(world: World, client_for: Callable[[str], Client]) -> None:
+    # given the same kind of request for department A's employee (the control for the test above)
+    request = world.a.subject_request
+    request.kind = RequestKind.COPY
+    request.status = RequestStatus.COMPLETED
+    request.save()
+
+    response = client_for("employee").get(
+        reverse("privacy:request_export", args=[request.pk, "json"])
+    )
+
+    assert response.status_code == 200
+    assert response["Content-Disposition"].startswith("attachment;")
