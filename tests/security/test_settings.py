@@ -21,7 +21,8 @@ def _settings_in_subprocess(home: Path, **environment: str) -> subprocess.Comple
     code = (
         "import hrguard.config.settings as s; "
         "print(s.DEBUG, s.SESSION_COOKIE_SECURE if hasattr(s, 'SESSION_COOKIE_SECURE') else None, "
-        "getattr(s, 'CSRF_COOKIE_SECURE', None), s.ALLOWED_HOSTS)"
+        "getattr(s, 'CSRF_COOKIE_SECURE', None), getattr(s, 'SECURE_HSTS_SECONDS', 0), "
+        "s.ALLOWED_HOSTS)"
     )
     return subprocess.run(  # noqa: S603 - fixed interpreter and code, no user input
         [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=False
@@ -63,7 +64,7 @@ def test_settings_production_secure_cookies_debug_off(hrguard_home: Path) -> Non
     )
 
     assert result.returncode == 0, result.stderr
-    assert result.stdout.strip() == "False True True ['hr.example.com']"
+    assert result.stdout.strip() == "False True True 31536000 ['hr.example.com']"
 
 
 @pytest.mark.django_db
