@@ -356,6 +356,9 @@ class RosterIndex:
             return None
         return pk
 
+    def employee_nos(self) -> list[str]:
+        return list(self._by_no)
+
 
 class TemplateImporter(Importer, Generic[RecordT]):
     """An importer for one of hrguard's canonical templates: one header row, one record per row."""

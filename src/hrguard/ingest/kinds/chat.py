@@ -10,9 +10,10 @@ Two layouts:
   several receivers are separated by ";" or "|".
 
 Privacy by construction: a message is read only when its sender is on the
-roster and their 聊天记录 consent is in force on the message's day; other
-messages are counted and dropped before classification. Only messages flagged
-as borrowing requests to a colleague are stored, encrypted, with at most one
+roster, inside the importing user's department scope, and their 聊天记录
+consent is in force on the message's day; other messages are counted and
+dropped before classification. Only messages flagged as borrowing requests
+to a colleague are stored, encrypted, with at most one
 earlier and one later message of the same conversation as context; context
 comes only from messages that could be read, so a colleague without consent
 never appears in it. The
@@ -36,7 +37,14 @@ from hrguard.chat.services import chat_flags_store
 from hrguard.ingest import readers
 from hrguard.ingest.base import RowIssue
 from hrguard.ingest.kinds import register
-from hrguard.ingest.kinds.base import CHUNK_SIZE, Importer, IssueCollector, WriteCounts, file_issue
+from hrguard.ingest.kinds.base import (
+    CHUNK_SIZE,
+    Importer,
+    IssueCollector,
+    RosterIndex,
+    WriteCounts,
+    file_issue,
+)
 from hrguard.ingest.values import SHANGHAI, ValueProblem, parse_datetime
 
 if TYPE_CHECKING:
@@ -91,6 +99,7 @@ class ChatImporter(Importer):
     def write(self, *, batch: "ImportBatch | None", apply: bool) -> WriteCounts:
         detector = detector_current()
         roster = roster_entries()
+        senders = self._senders_in_scope(roster)
         consents = chat_consents()
         screen = ChatScreen(detector)
         counts = _ReadCounts()
@@ -116,7 +125,8 @@ class ChatImporter(Importer):
             if isinstance(item, _Skipped):
                 counts.skipped_types[item.message_type] += 1
                 continue
-            if item.sender not in roster:
+            if item.sender not in senders:
+                # A sender outside the importing user's scope reads as unknown, as a page returns 404.
                 counts.unknown_senders += 1
                 continue
             if not consents.in_force(item.sender, item.sent_at.astimezone(SHANGHAI).date()):
@@ -133,6 +143,16 @@ class ChatImporter(Importer):
 
         self.notes.extend(_notes(screen, counts, written, applied=apply))
         return written
+
+    def _senders_in_scope(self, roster: dict[str, Any]) -> set[str]:
+        """Return the 工号 of the employees whose messages this import may read.
+
+        Recipients are still matched against the whole roster, because asking a colleague
+        of another department for money is still asking a colleague.
+        """
+        if self.department_ids is None:
+            return set(roster)
+        return set(RosterIndex(self.department_ids).employee_nos())
 
     def _items(self) -> Iterator[ChatMessage | _Skipped | RowIssue]:
         with self.path.open("rb") as stream:
