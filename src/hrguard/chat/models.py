@@ -10,10 +10,10 @@ class ChatFlag(models.Model):
     `recipient_nos` lists the 工号 of the colleagues the message went to; external
     contacts are left out. `text` and `context` are AES-GCM tokens from
     hrguard.core.crypto (purposes FLAG_TEXT_PURPOSE and FLAG_CONTEXT_PURPOSE).
+    Retention deletes a flag once the chat_snippets period of retention.toml has passed
+    since it was stored, and, through a purge job, when the employee withdraws their
+    聊天记录 consent.
     """
-
-    # TODO: purge an employee's flags when their chat consent is withdrawn, on the retention
-    # schedule of DataCategory.CHAT; until then scans only stop reading them.
 
     employee = models.ForeignKey(
         "people.Employee",

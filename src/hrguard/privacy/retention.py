@@ -23,6 +23,7 @@ from django.utils.translation import gettext, gettext_lazy
 
 from hrguard.cases.models import Case, CaseEvent, InterventionStep
 from hrguard.cases.states import CaseState
+from hrguard.chat.models import ChatFlag
 from hrguard.ingest.models import ImportBatch
 from hrguard.payments.models import PaymentTransaction
 from hrguard.people.models import Employee
@@ -178,8 +179,12 @@ def _payments(
 def _chat_snippets(
     policy: RetentionPolicy, cutoff: datetime.datetime, held: set[int], apply: bool
 ) -> int:
-    # TODO: purge stored chat snippets here once the chat import keeps them in a model.
-    return 0
+    # A flag carries its context messages in the same row, so deleting it deletes them too.
+    rows = ChatFlag.objects.filter(created_at__lt=cutoff).exclude(employee_id__in=held)
+    if not apply:
+        return rows.count()
+    deleted, _ = rows.delete()
+    return deleted
 
 
 def _dismissed_alerts(
@@ -317,7 +322,9 @@ def category_rows(*, employee_id: int, category: str) -> models.QuerySet | None:
     """Return an employee's stored rows of a sensitive category, or None when none are stored."""
     if category == DataCategory.PAYMENTS:
         return PaymentTransaction.objects.filter(employee_id=employee_id)
-    # TODO: credit reports and chat snippets have no stored rows yet; add their models here.
+    if category == DataCategory.CHAT:
+        return ChatFlag.objects.filter(employee_id=employee_id)
+    # TODO: credit reports have no stored rows yet; add their model here.
     return None
 
 
