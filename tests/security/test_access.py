@@ -285,3 +285,33 @@ def test_employee_own_export_given(world: World, client_for: Callable[[str], Cli
 
     assert response.status_code == 200
     assert response["Content-Disposition"].startswith("attachment;")
+
+
+def test_phone_lookup_other_department_not_found(
+    world: World, client_for: Callable[[str], Client]
+) -> None:
+    # given department B's employee and the department-A HR专员
+    other = world.b.employee
+    client = client_for("hr_specialist")
+
+    # when the specialist looks up that employee's phone number on the intake page
+    body = client.get(reverse("harassment:intake"), {"phone": other.phone}).content.decode()
+
+    # then the page names nobody from department B
+    assert other.employee_no not in body
+    assert other.pseudonym not in body
+    assert other.name not in body
+
+
+def test_phone_lookup_own_department_found(
+    world: World, client_for: Callable[[str], Client]
+) -> None:
+    own = world.a.employee
+
+    body = (
+        client_for("hr_specialist")
+        .get(reverse("harassment:intake"), {"phone": own.phone})
+        .content.decode()
+    )
+
+    assert own.pseudonym in body or own.employee_no in body
