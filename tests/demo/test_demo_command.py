@@ -16,14 +16,19 @@ import pytest
 from django.contrib.auth import authenticate
 from django.core.management import call_command, load_command_class
 from django.core.management.base import CommandError
+from django.test import Client
 
 from hrguard.demo import generate_company
 from hrguard.demo.company import Role
 from hrguard.ingest.models import ImportBatch
+from hrguard.payments.models import PaymentTransaction
+from hrguard.people.models import Employee
+from hrguard.privacy.models import Consent, DataCategory
 from hrguard.risk.models import Alert, AlertLevel
 
 SMALL_COMPANY = 24
 PASSWORD_LINE = re.compile(r"密码：(\S+)")
+LOGIN_LINES = re.compile(r"用户名：(\S+)\n\s*密码：(\S+)")
 
 
 def run_demo(*extra: str) -> str:
@@ -99,6 +104,68 @@ def test_demo_run_twice_flags_planted_only(tmp_path: Path) -> None:
     assert second_password != first_password
     assert authenticate(username="hr_manager", password=first_password) is None
     assert authenticate(username="hr_manager", password=second_password) is not None
+
+
+def printed_logins(output: str) -> dict[str, str]:
+    return dict(LOGIN_LINES.findall(output))
+
+
+def logged_in(username: str, password: str) -> Client:
+    client = Client()
+    response = client.post("/login/", {"username": username, "password": password})
+    assert response.status_code == 302, f"login of {username} failed"
+    return client
+
+
+@pytest.mark.django_db
+def test_demo_employee_login_sees_own_data(tmp_path: Path, settings) -> None:
+    # given two-factor login enforced as in production, and the demo's planted saver
+    settings.HRGUARD_OTP_REQUIRED = True
+    saver_no = next(c.employee_no for c in planted(tmp_path).cases if c.role is Role.SAVER)
+
+    # when the demo runs
+    output = run_demo()
+
+    # then three logins are printed, each with what it is for and the page to open
+    logins = printed_logins(output)
+    assert sorted(logins) == ["employee", "hr_manager", "privacy_officer"]
+    assert f"员工自助（关联工号 {saver_no}，一名没有预警的演示员工）" in output
+    assert "登录后打开：http://127.0.0.1:8000/privacy/me/" in output
+    assert "登录后打开：http://127.0.0.1:8000/privacy/requests/" in output
+    assert output.count("完成双因素认证") == 2
+    assert output.count("登录不需要双因素认证") == 1
+
+    # when the employee logs in with the printed password and opens self-service
+    client = logged_in("employee", logins["employee"])
+    response = client.get("/privacy/me/")
+
+    # then the page opens without a second factor and shows only the saver's data
+    saver = Employee.objects.get(employee_no=saver_no)
+    counts = dict(response.context["counts"])
+    assert response.status_code == 200
+    assert response.context["employee"] == saver
+    assert counts["支付记录"] == PaymentTransaction.objects.filter(employee=saver).count()
+    assert 0 < counts["支付记录"] < PaymentTransaction.objects.count()
+    assert counts["个人信息授权"] == Consent.objects.filter(employee=saver).count()
+    payments_state = next(
+        state for state in response.context["consents"] if state.category == DataCategory.PAYMENTS
+    )
+    assert payments_state.in_force is not None
+
+    # and the privacy officer is sent to set up a second factor before the requests page
+    officer = logged_in("privacy_officer", logins["privacy_officer"])
+    response = officer.get("/privacy/requests/")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/privacy/otp/setup/")
+
+    # when the demo runs again
+    second = printed_logins(run_demo())
+
+    # then every password is new and the employee login stays linked to the saver
+    assert all(second[name] != logins[name] for name in logins)
+    assert authenticate(username="employee", password=logins["employee"]) is None
+    client = logged_in("employee", second["employee"])
+    assert client.get("/privacy/me/").context["employee"] == saver
 
 
 @pytest.mark.django_db

@@ -1,15 +1,18 @@
-"""Set up the demo: generate the company, import it, scan it and open a login."""
+"""Set up the demo: generate the company, import it, scan it and open its logins."""
 
 import logging
 import secrets
 from collections import Counter
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import Group, User
 from django.db import transaction
+from django.urls import reverse
 
+from hrguard.demo.company import Role as PlantedRole
 from hrguard.demo.generator import (
     DEMO_AS_OF,
     DEMO_EMPLOYEES,
@@ -21,7 +24,10 @@ from hrguard.demo.generator import (
 from hrguard.ingest.base import ImportReport
 from hrguard.ingest.services import import_file
 from hrguard.people.models import Employee
+from hrguard.privacy.models import EmployeeAccount
+from hrguard.privacy.otp import otp_required
 from hrguard.privacy.roles import Role, roles_sync
+from hrguard.privacy.services import employee_account_link
 from hrguard.risk.models import Alert, ScanRun
 from hrguard.risk.services import scan_run
 
@@ -29,6 +35,11 @@ logger = logging.getLogger(__name__)
 
 DEMO_DATA_FOLDER = "demo-data"
 HR_MANAGER_USERNAME = "hr_manager"
+EMPLOYEE_USERNAME = "employee"
+PRIVACY_OFFICER_USERNAME = "privacy_officer"
+# The employee behind the self-service login: the planted saver raises no alert, has a
+# 支付记录 consent in force and two imported bills, so the page has data and a consent.
+SELF_SERVICE_CASE = PlantedRole.SAVER
 # 16 random bytes (128 bits) encode as a 22-character URL-safe password.
 PASSWORD_BYTES = 16
 
@@ -79,12 +90,71 @@ def demo_scan(
     return scan_run(as_of=manifest.as_of, progress=progress)
 
 
-def demo_user_reset(*, username: str = HR_MANAGER_USERNAME) -> str:
-    """Create or reset the demo's HR manager login and return its new random password.
+@dataclass(frozen=True)
+class DemoLogin:
+    """A demo login with its new password and the page it is meant to open first."""
+
+    username: str
+    password: str
+    role: Role
+    path: str
+    # Whether the first login must set up a second factor (see hrguard.privacy.otp).
+    needs_otp: bool
+    # 工号 of the linked employee, for the self-service login only.
+    employee_no: str = ""
+
+
+def demo_user_reset(*, username: str = HR_MANAGER_USERNAME, role: Role = Role.HR_MANAGER) -> str:
+    """Create or reset a demo login with exactly `role` and return its new random password.
 
     The password is generated on every run and never stored in clear, so no demo
     installation shares a known default login.
     """
+    password, _user = _user_reset(username=username, role=role)
+    return password
+
+
+def demo_logins_reset(*, manifest: DemoManifest) -> list[DemoLogin]:
+    """Create or reset the demo's HR manager, self-service employee and privacy officer logins.
+
+    The employee login is linked to the planted saver of `manifest`, who raises no alert.
+    """
+    employee_no = next(
+        case.employee_no for case in manifest.cases if case.role is SELF_SERVICE_CASE
+    )
+    with transaction.atomic():
+        manager = _login_reset(HR_MANAGER_USERNAME, Role.HR_MANAGER, "/")
+        employee_login = _login_reset(
+            EMPLOYEE_USERNAME,
+            Role.EMPLOYEE,
+            reverse("privacy:me"),
+            employee=Employee.objects.get(employee_no=employee_no),
+        )
+        officer = _login_reset(
+            PRIVACY_OFFICER_USERNAME, Role.PRIVACY_OFFICER, reverse("privacy:requests")
+        )
+    return [manager, employee_login, officer]
+
+
+def _login_reset(
+    username: str, role: Role, path: str, *, employee: Employee | None = None
+) -> DemoLogin:
+    password, user = _user_reset(username=username, role=role)
+    if employee is not None:
+        # A 工号 links to one login; an earlier demo run may have linked it to another one.
+        EmployeeAccount.objects.filter(employee=employee).exclude(user=user).delete()
+        employee_account_link(actor=None, user=user, employee=employee)
+    return DemoLogin(
+        username=username,
+        password=password,
+        role=role,
+        path=path,
+        needs_otp=otp_required(user),
+        employee_no=employee.employee_no if employee is not None else "",
+    )
+
+
+def _user_reset(*, username: str, role: Role) -> tuple[str, User]:
     password = secrets.token_urlsafe(PASSWORD_BYTES)
     user_model = get_user_model()
     with transaction.atomic():
@@ -94,9 +164,9 @@ def demo_user_reset(*, username: str = HR_MANAGER_USERNAME) -> str:
         user.is_active = True
         user.set_password(password)
         user.save()
-        user.groups.add(Group.objects.get(name=Role.HR_MANAGER))
+        user.groups.set([Group.objects.get(name=role)])
     logger.info("demo login %s %s", username, "created" if created else "reset")
-    return password
+    return password, user
 
 
 def demo_alert_counts() -> dict[str, int]:

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
@@ -20,23 +21,34 @@ from hrguard.demo.management.commands.serve import (
     check_home_option,
 )
 from hrguard.demo.services import (
-    HR_MANAGER_USERNAME,
+    DemoLogin,
     demo_alert_counts,
     demo_case_alerts,
     demo_files_generate,
     demo_files_import,
+    demo_logins_reset,
     demo_scan,
-    demo_user_reset,
 )
 from hrguard.ingest.base import ImportReport
 from hrguard.people.models import Employee
+from hrguard.privacy.roles import Role
 from hrguard.risk.models import AlertLevel
+
+# The purpose of each demo login, printed above its user name.
+LOGIN_PURPOSES = {
+    Role.HR_MANAGER: gettext_lazy("HR 经理：查看全公司的风险预警，处理案件，调整规则。"),
+    Role.EMPLOYEE: gettext_lazy(
+        "员工自助（关联工号 %(no)s，一名没有预警的演示员工）：查看公司保存的本人数据类别和"
+        "单独同意，撤回同意，提交查阅、更正、删除等请求。"
+    ),
+    Role.PRIVACY_OFFICER: gettext_lazy("个人信息保护负责人：答复员工提交的个人信息权利请求。"),
+}
 
 
 class Command(BaseCommand):
     help = _(
-        "生成一家虚构的演示公司，导入并扫描其数据，创建 HR 经理登录，"
-        "然后在 127.0.0.1 上启动网页界面。可重复运行。"
+        "生成一家虚构的演示公司，导入并扫描其数据，创建 HR 经理、员工自助和"
+        "个人信息保护负责人三个登录，然后在 127.0.0.1 上启动网页界面。可重复运行。"
     )
 
     def add_arguments(self, parser: ArgumentParser) -> None:
@@ -69,12 +81,12 @@ class Command(BaseCommand):
                 manifest = demo_files_generate(home=home, employees=options["employees"])
             reports = self._import(console, manifest)
             self._scan(console, manifest)
-            password = demo_user_reset()
+            logins = demo_logins_reset(manifest=manifest)
         finally:
             hrguard_logger.setLevel(level)
 
         self._print_summary(manifest, reports, home)
-        self._print_login(password, options["port"])
+        self._print_logins(logins, options["port"])
         if not options["no_serve"]:
             call_command("serve", port=options["port"])
 
@@ -155,11 +167,22 @@ class Command(BaseCommand):
                 }
             )
 
-    def _print_login(self, password: str, port: int) -> None:
+    def _print_logins(self, logins: list[DemoLogin], port: int) -> None:
         write = self.stdout.write
+        site = f"http://{BIND_ADDRESS}:{port}"
         write("")
-        write(_("网址：http://%(host)s:%(port)d/") % {"host": BIND_ADDRESS, "port": port})
-        write(_("用户名：%(username)s") % {"username": HR_MANAGER_USERNAME})
-        write(_("密码：%(password)s") % {"password": password})
+        write(_("网址：%(site)s/") % {"site": site})
         write(_("（密码每次运行 hrguard demo 时重新生成。）"))
-        write(_("首次登录后，请用身份验证器应用扫描页面上的二维码，完成双因素认证。"))
+        for login in logins:
+            write("")
+            purpose = LOGIN_PURPOSES[login.role]
+            if login.employee_no:
+                purpose = purpose % {"no": login.employee_no}
+            write(str(purpose))
+            write(_("  用户名：%(username)s") % {"username": login.username})
+            write(_("  密码：%(password)s") % {"password": login.password})
+            write(_("  登录后打开：%(url)s") % {"url": site + login.path})
+            if login.needs_otp:
+                write(_("  首次登录后，请用身份验证器应用扫描页面上的二维码，完成双因素认证。"))
+            else:
+                write(_("  此账号只能查看本人数据，登录不需要双因素认证。"))
