@@ -188,7 +188,7 @@ class Importer(ABC):
     def validate(self, issues: IssueCollector) -> None:
         """Pass 1: read the whole file, count its rows and add every problem to `issues`."""
 
-    def close(self) -> None:
+    def close(self) -> None:  # noqa: B027 - a hook; most importers keep nothing on disk
         """Delete what the passes kept on disk; called once the import is over."""
 
     @abstractmethod
