@@ -26,6 +26,9 @@ from django.utils import timezone
 from django.utils.translation import gettext
 
 from hrguard.attendance.models import LeaveRecord
+from hrguard.chat.models import ChatFlag
+from hrguard.chat.services import FLAG_TEXT_PURPOSE
+from hrguard.core.crypto import decrypt_text
 from hrguard.core.errors import NotFound, PermissionDenied, ValidationFailed
 from hrguard.ingest.values import escape_formula
 from hrguard.payments.models import PaymentTransaction
@@ -255,6 +258,7 @@ def subject_data_counts(*, employee: Employee) -> list[tuple[str, int]]:
         (gettext("考勤请假"), LeaveRecord.objects.filter(employee=employee).count()),
         (gettext("报销"), Reimbursement.objects.filter(employee=employee).count()),
         (gettext("支付记录"), PaymentTransaction.objects.filter(employee=employee).count()),
+        (gettext("聊天记录中的借钱请求"), ChatFlag.objects.filter(employee=employee).count()),
         (gettext("个人信息授权"), Consent.objects.filter(employee=employee).count()),
         (gettext("风险预警"), Alert.objects.filter(employee=employee).count()),
         (gettext("权利请求"), DataSubjectRequest.objects.filter(employee=employee).count()),
@@ -300,6 +304,17 @@ def subject_data(*, employee: Employee) -> dict[str, list[Any]]:
                 "order_no",
             )
         ),
+        # Only the employee's own flagged messages: the stored context holds colleagues' messages.
+        "chat_flags": [
+            {
+                "sent_at": flag.sent_at,
+                "recipient_nos": flag.recipient_nos,
+                "amount": flag.amount,
+                "urgent": flag.urgent,
+                "text": decrypt_text(flag.text, purpose=FLAG_TEXT_PURPOSE),
+            }
+            for flag in ChatFlag.objects.filter(employee=employee)
+        ],
         "consents": list(
             Consent.objects.filter(employee=employee).values(
                 "category", "granted_on", "granted_at", "channel", "withdrawn_on", "withdrawn_at"
