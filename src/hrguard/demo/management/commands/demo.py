@@ -175,10 +175,10 @@ class Command(BaseCommand):
         write(_("（密码每次运行 hrguard demo 时重新生成。）"))
         for login in logins:
             write("")
-            purpose = LOGIN_PURPOSES[login.role]
+            purpose = str(LOGIN_PURPOSES[login.role])
             if login.employee_no:
                 purpose = purpose % {"no": login.employee_no}
-            write(str(purpose))
+            write(purpose)
             write(_("  用户名：%(username)s") % {"username": login.username})
             write(_("  密码：%(password)s") % {"password": login.password})
             write(_("  登录后打开：%(url)s") % {"url": site + login.path})
