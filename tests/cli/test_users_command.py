@@ -6,8 +6,8 @@ from django.contrib.auth import authenticate, get_user_model
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from hrguard.privacy.models import DepartmentScope
-from tests.factories import DepartmentFactory
+from hrguard.privacy.models import DepartmentScope, EmployeeAccount
+from tests.factories import DepartmentFactory, EmployeeFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -65,3 +65,21 @@ def test_users_create_existing_rejected() -> None:
 
     with pytest.raises(CommandError, match="用户 wang 已存在"):
         call_command("users", "create", "wang")
+
+
+def test_users_create_links_employee_for_self_service() -> None:
+    employee = EmployeeFactory(employee_no="E0042")
+
+    call_command(
+        "users", "create", "e0042", "--role", "员工", "--employee", "E0042", stdout=io.StringIO()
+    )
+
+    account = EmployeeAccount.objects.get(user__username="e0042")
+    assert account.employee == employee
+
+
+def test_users_create_unknown_employee_creates_nothing() -> None:
+    with pytest.raises(CommandError, match="花名册中没有工号 E9999"):
+        call_command("users", "create", "ghost", "--employee", "E9999")
+
+    assert not get_user_model().objects.filter(username="ghost").exists()

@@ -2,6 +2,9 @@ import pytest
 from django.contrib.auth.models import User
 from django.test import Client
 
+from hrguard.privacy.roles import Role
+from tests.web.conftest import make_hr_user
+
 pytestmark = pytest.mark.django_db
 
 
@@ -21,3 +24,22 @@ def test_user_without_role_gets_403_with_logout(client: Client) -> None:
     assert response.status_code == 403
     assert "没有权限" in text
     assert "退出登录" in text
+
+
+def test_employee_start_page_is_self_service(client: Client) -> None:
+    user = make_hr_user("emp.wang", Role.EMPLOYEE)
+    client.force_login(user)
+
+    response = client.get("/")
+
+    assert response.status_code == 302
+    assert response["Location"] == "/privacy/"
+
+
+def test_privacy_officer_start_page_is_privacy(client: Client) -> None:
+    client.force_login(make_hr_user("pipo.li", Role.PRIVACY_OFFICER))
+
+    response = client.get("/")
+
+    assert response.status_code == 302
+    assert response["Location"] == "/privacy/"

@@ -128,7 +128,14 @@ else:
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": str(HRGUARD_HOME / "hrguard.sqlite3"),
             # WAL lets the web server read while an import or scan writes.
-            "OPTIONS": {"init_command": "PRAGMA journal_mode=WAL;", "timeout": 30},
+            # IMMEDIATE takes the write lock when a transaction starts. A deferred
+            # transaction that reads and then writes cannot wait for another writer,
+            # so SQLite fails it at once with "database is locked".
+            "OPTIONS": {
+                "init_command": "PRAGMA journal_mode=WAL;",
+                "timeout": 30,
+                "transaction_mode": "IMMEDIATE",
+            },
         }
     }
 
@@ -217,6 +224,8 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "loggers": {
-        "hrguard": {"handlers": ["console"], "level": os.environ.get("HRGUARD_LOG_LEVEL", "WARNING")}
+        "hrguard": {"handlers": ["console"], "level": os.environ.get("HRGUARD_LOG_LEVEL", "WARNING")},
+        # Unhandled errors in views: the 500 page promises they are logged.
+        "django.request": {"handlers": ["console"], "level": "ERROR", "propagate": False},
     },
 }

@@ -58,6 +58,22 @@ def alert_viewer_required(view: View) -> View:
     return login_required(checked)
 
 
+def role_start_page(view: View) -> View:
+    """Send users whose role has its own start page there instead of a 403."""
+
+    @functools.wraps(view)
+    def routed(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        own_page = can(request.user, Action.USE_SELF_SERVICE) or can(
+            request.user, Action.HANDLE_SUBJECT_REQUESTS
+        )
+        if own_page and not can(request.user, Action.VIEW_ALERTS):
+            return redirect("privacy:home")
+        return view(request, *args, **kwargs)
+
+    return login_required(routed)
+
+
+@role_start_page
 @alert_viewer_required
 def dashboard(request: HttpRequest) -> HttpResponse:
     by_level = selectors.open_alert_counts_by_level(user=request.user)

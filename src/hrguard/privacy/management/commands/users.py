@@ -10,10 +10,14 @@ from django.db import transaction
 from django.utils.translation import gettext, gettext_lazy
 
 from hrguard.core.commands import HrguardCommand
-from hrguard.people.models import Department
+from hrguard.people.models import Department, Employee
 from hrguard.privacy.audit import audit_record
 from hrguard.privacy.roles import Role, roles_sync
-from hrguard.privacy.services import department_scope_grant, role_grant
+from hrguard.privacy.services import (
+    department_scope_grant,
+    employee_account_link,
+    role_grant,
+)
 
 # 16 URL-safe characters carry 96 bits of randomness: beyond guessing, still typeable.
 PASSWORD_BYTES = 12
@@ -44,6 +48,12 @@ class Command(HrguardCommand):
             help=gettext("HR专员、HRBP 可查看的部门（含下级部门），可重复填写。"),
         )
 
+        create.add_argument(
+            "--employee",
+            metavar="工号",
+            help=gettext("把账号关联到这名员工，供员工自助使用（通常与 --role 员工 一起使用）。"),
+        )
+
         reset = subcommands.add_parser("set-password", help=gettext("为用户生成新密码。"))
         reset.add_argument("username", help=gettext("用户名。"))
 
@@ -52,13 +62,17 @@ class Command(HrguardCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         subcommand = options["subcommand"]
         if subcommand == "create":
-            self._create(options["username"], options["role"], options["department"])
+            self._create(
+                options["username"], options["role"], options["department"], options["employee"]
+            )
         elif subcommand == "set-password":
             self._set_password(options["username"])
         else:
             self._list()
 
-    def _create(self, username: str, roles: list[str], departments: list[str]) -> None:
+    def _create(
+        self, username: str, roles: list[str], departments: list[str], employee_no: str | None
+    ) -> None:
         user_model = get_user_model()
         if user_model.objects.filter(username=username).exists():
             raise CommandError(
@@ -66,6 +80,7 @@ class Command(HrguardCommand):
                 % {"username": username}
             )
         scopes = [self._department(name) for name in departments]
+        employee = self._employee(employee_no) if employee_no else None
         password = secrets.token_urlsafe(PASSWORD_BYTES)
 
         roles_sync()
@@ -78,6 +93,8 @@ class Command(HrguardCommand):
                 role_grant(actor=None, user=user, role=Role(role))
             for department in scopes:
                 department_scope_grant(actor=None, user=user, department=department)
+            if employee is not None:
+                employee_account_link(actor=None, user=user, employee=employee)
 
         self.stdout.write(
             gettext("已创建用户 %(username)s，密码：%(password)s（只显示这一次，请妥善转交）")
@@ -106,6 +123,15 @@ class Command(HrguardCommand):
         for user in get_user_model().objects.order_by("username").prefetch_related("groups"):
             roles = "、".join(group.name for group in user.groups.all()) or gettext("无角色")
             self.stdout.write(f"{user.username}\t{roles}")
+
+    def _employee(self, employee_no: str) -> Employee:
+        employee = Employee.objects.filter(employee_no=employee_no).first()
+        if employee is None:
+            raise CommandError(
+                gettext("花名册中没有工号 %(employee_no)s，请先导入花名册。")
+                % {"employee_no": employee_no}
+            )
+        return employee
 
     def _department(self, name: str) -> Department:
         department = Department.objects.filter(name=name).first()
