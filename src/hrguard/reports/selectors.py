@@ -181,7 +181,7 @@ def monthly_report_build(*, employees: QuerySet[Employee], month: datetime.date)
     alerts = Alert.objects.filter(employee__in=employees)
     cases = Case.objects.filter(employee__in=employees)
     in_month = _alerts_in_month(alerts, window)
-    opened = in_month.filter(created_at__gte=window.start, created_at__lt=window.end).count()
+    opened = in_month.filter(_first_scan_in(window)).count()
     overdue_on = min(window.next_first_day - datetime.timedelta(days=1), timezone.localdate())
 
     return MonthlyReport(
@@ -202,10 +202,12 @@ def monthly_report_build(*, employees: QuerySet[Employee], month: datetime.date)
 
 
 def _alerts_in_month(alerts: QuerySet[Alert], window: MonthWindow) -> QuerySet[Alert]:
-    """Return the alerts opened in the month or hit again by a scan dated in the month.
+    """Return the alerts first raised or hit again by a scan dated in the month.
 
-    Alert.updated_at moves with every later change, so a past month's updates
-    are read from the stored hits of that month's scans instead.
+    Months follow the scans' reference dates, not the clock: a scan run on
+    4 December as of 30 November reports on November. Alert.updated_at moves
+    with every later change, so a past month's updates are read from the
+    stored hits of that month's scans instead.
     """
     hit_in_month = IndicatorResult.objects.filter(
         hit=True,
@@ -213,9 +215,11 @@ def _alerts_in_month(alerts: QuerySet[Alert], window: MonthWindow) -> QuerySet[A
         scan__as_of__gte=window.first_day,
         scan__as_of__lt=window.next_first_day,
     ).values("alert_id")
-    return alerts.filter(
-        Q(created_at__gte=window.start, created_at__lt=window.end) | Q(pk__in=hit_in_month)
-    )
+    return alerts.filter(_first_scan_in(window) | Q(pk__in=hit_in_month))
+
+
+def _first_scan_in(window: MonthWindow) -> Q:
+    return Q(first_scan__as_of__gte=window.first_day, first_scan__as_of__lt=window.next_first_day)
 
 
 # NOTE: the breakdowns use each alert's current level, department and indicators,
