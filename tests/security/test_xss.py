@@ -152,7 +152,9 @@ def test_chart_json_department_payload_escaped(
 def test_report_chart_svg_department_payload_escaped(world: World) -> None:
     # given a department name with a script payload and an alert in it
     _plant_payloads(world)
-    report = monthly_report_for_organisation(month=world.a.alert.created_at.date().replace(day=1))
+    # Reports count an alert in the month of its scan's reference date.
+    month = world.a.alert.first_scan.as_of.replace(day=1)
+    report = monthly_report_for_organisation(month=month)
 
     # when the PDF report draws its charts as SVG
     svgs = [chart_svg(chart) for chart in monthly_charts(report)]
