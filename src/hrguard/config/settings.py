@@ -224,7 +224,10 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "loggers": {
-        "hrguard": {"handlers": ["console"], "level": os.environ.get("HRGUARD_LOG_LEVEL", "WARNING")},
+        "hrguard": {
+            "handlers": ["console"],
+            "level": os.environ.get("HRGUARD_LOG_LEVEL", "WARNING"),
+        },
         # Unhandled errors in views: the 500 page promises they are logged.
         "django.request": {"handlers": ["console"], "level": "ERROR", "propagate": False},
     },

@@ -208,7 +208,9 @@ def scan_latest() -> ScanRun | None:
 
 def scan_trend(*, limit: int = 12) -> list[ScanRun]:
     """Return the latest run for each of the last `limit` reference dates, oldest date first."""
-    scans = ScanRun.objects.filter(finished_at__isnull=False).order_by("-as_of", "-started_at", "-pk")
+    scans = ScanRun.objects.filter(finished_at__isnull=False).order_by(
+        "-as_of", "-started_at", "-pk"
+    )
     latest_per_day: dict[datetime.date, ScanRun] = {}
     for scan in scans.iterator():
         latest_per_day.setdefault(scan.as_of, scan)

@@ -5,30 +5,74 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('ingest', '0001_initial'),
-        ('people', '0001_initial'),
+        ("ingest", "0001_initial"),
+        ("people", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='LeaveRecord',
+            name="LeaveRecord",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('date', models.DateField(verbose_name='日期')),
-                ('leave_type', models.CharField(choices=[('事假', '事假'), ('病假', '病假'), ('年假', '年假'), ('婚假', '婚假'), ('产假', '产假'), ('陪产假', '陪产假'), ('丧假', '丧假'), ('调休', '调休'), ('旷工', '旷工'), ('迟到', '迟到')], max_length=8, verbose_name='类型')),
-                ('days', models.DecimalField(decimal_places=2, max_digits=5, verbose_name='时长(天)')),
-                ('batch', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, to='ingest.importbatch')),
-                ('employee', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='leave', to='people.employee', verbose_name='员工')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("date", models.DateField(verbose_name="日期")),
+                (
+                    "leave_type",
+                    models.CharField(
+                        choices=[
+                            ("事假", "事假"),
+                            ("病假", "病假"),
+                            ("年假", "年假"),
+                            ("婚假", "婚假"),
+                            ("产假", "产假"),
+                            ("陪产假", "陪产假"),
+                            ("丧假", "丧假"),
+                            ("调休", "调休"),
+                            ("旷工", "旷工"),
+                            ("迟到", "迟到"),
+                        ],
+                        max_length=8,
+                        verbose_name="类型",
+                    ),
+                ),
+                (
+                    "days",
+                    models.DecimalField(decimal_places=2, max_digits=5, verbose_name="时长(天)"),
+                ),
+                (
+                    "batch",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        to="ingest.importbatch",
+                    ),
+                ),
+                (
+                    "employee",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="leave",
+                        to="people.employee",
+                        verbose_name="员工",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '请假与缺勤',
-                'verbose_name_plural': '请假与缺勤',
-                'ordering': ['employee_id', 'date'],
-                'constraints': [models.UniqueConstraint(fields=('employee', 'date', 'leave_type'), name='leave_one_per_day_and_type')],
+                "verbose_name": "请假与缺勤",
+                "verbose_name_plural": "请假与缺勤",
+                "ordering": ["employee_id", "date"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("employee", "date", "leave_type"), name="leave_one_per_day_and_type"
+                    )
+                ],
             },
         ),
     ]

@@ -211,7 +211,10 @@ class PaymentsImporter(Importer):
             self._cache = None
 
     def _check_totals(
-        self, declared: DeclaredTotals | None, tallies: dict[Direction, Tally], issues: IssueCollector
+        self,
+        declared: DeclaredTotals | None,
+        tallies: dict[Direction, Tally],
+        issues: IssueCollector,
     ) -> None:
         self.declared_totals = declared
         self.read_totals = {

@@ -6,40 +6,88 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('people', '0001_initial'),
+        ("people", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ImportBatch',
+            name="ImportBatch",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('employees', '员工花名册'), ('payroll', '工资'), ('leave', '考勤请假'), ('reimbursements', '报销'), ('consents', '个人信息授权'), ('payments', '支付记录'), ('chat', '聊天记录')], max_length=20, verbose_name='类型')),
-                ('file_name', models.CharField(max_length=255, verbose_name='文件名')),
-                ('sha256', models.CharField(db_index=True, max_length=64)),
-                ('size', models.BigIntegerField(verbose_name='大小(字节)')),
-                ('layout', models.CharField(blank=True, max_length=50, verbose_name='格式')),
-                ('status', models.CharField(choices=[('committed', '已导入'), ('rejected', '已拒绝'), ('dry_run', '仅校验')], max_length=16, verbose_name='状态')),
-                ('rows_total', models.PositiveIntegerField(default=0, verbose_name='数据行')),
-                ('rows_created', models.PositiveIntegerField(default=0, verbose_name='新增')),
-                ('rows_updated', models.PositiveIntegerField(default=0, verbose_name='更新')),
-                ('rows_unchanged', models.PositiveIntegerField(default=0, verbose_name='未变')),
-                ('rows_rejected', models.PositiveIntegerField(default=0, verbose_name='错误行')),
-                ('errors', models.JSONField(blank=True, default=list)),
-                ('stored_path', models.CharField(blank=True, max_length=500)),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='导入时间')),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, to=settings.AUTH_USER_MODEL)),
-                ('employee', models.ForeignKey(blank=True, help_text='个人账单所属的员工', null=True, on_delete=django.db.models.deletion.SET_NULL, to='people.employee', verbose_name='员工')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("employees", "员工花名册"),
+                            ("payroll", "工资"),
+                            ("leave", "考勤请假"),
+                            ("reimbursements", "报销"),
+                            ("consents", "个人信息授权"),
+                            ("payments", "支付记录"),
+                            ("chat", "聊天记录"),
+                        ],
+                        max_length=20,
+                        verbose_name="类型",
+                    ),
+                ),
+                ("file_name", models.CharField(max_length=255, verbose_name="文件名")),
+                ("sha256", models.CharField(db_index=True, max_length=64)),
+                ("size", models.BigIntegerField(verbose_name="大小(字节)")),
+                ("layout", models.CharField(blank=True, max_length=50, verbose_name="格式")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("committed", "已导入"),
+                            ("rejected", "已拒绝"),
+                            ("dry_run", "仅校验"),
+                        ],
+                        max_length=16,
+                        verbose_name="状态",
+                    ),
+                ),
+                ("rows_total", models.PositiveIntegerField(default=0, verbose_name="数据行")),
+                ("rows_created", models.PositiveIntegerField(default=0, verbose_name="新增")),
+                ("rows_updated", models.PositiveIntegerField(default=0, verbose_name="更新")),
+                ("rows_unchanged", models.PositiveIntegerField(default=0, verbose_name="未变")),
+                ("rows_rejected", models.PositiveIntegerField(default=0, verbose_name="错误行")),
+                ("errors", models.JSONField(blank=True, default=list)),
+                ("stored_path", models.CharField(blank=True, max_length=500)),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="导入时间")),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "employee",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="个人账单所属的员工",
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        to="people.employee",
+                        verbose_name="员工",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '导入批次',
-                'verbose_name_plural': '导入批次',
-                'ordering': ['-created_at'],
+                "verbose_name": "导入批次",
+                "verbose_name_plural": "导入批次",
+                "ordering": ["-created_at"],
             },
         ),
     ]

@@ -5,41 +5,104 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('ingest', '0001_initial'),
-        ('people', '0001_initial'),
+        ("ingest", "0001_initial"),
+        ("people", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='PaymentTransaction',
+            name="PaymentTransaction",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('source', models.CharField(choices=[('alipay', '支付宝'), ('wechat', '微信支付')], max_length=16, verbose_name='来源')),
-                ('occurred_at', models.DateTimeField(verbose_name='交易时间')),
-                ('category', models.CharField(blank=True, max_length=100, verbose_name='交易分类')),
-                ('counterparty', models.CharField(blank=True, max_length=200, verbose_name='交易对方')),
-                ('description', models.CharField(blank=True, max_length=500, verbose_name='商品说明')),
-                ('direction', models.CharField(choices=[('income', '收入'), ('expense', '支出'), ('neutral', '不计收支')], max_length=8, verbose_name='收/支')),
-                ('amount', models.DecimalField(decimal_places=2, max_digits=14, verbose_name='金额')),
-                ('method', models.CharField(blank=True, max_length=100, verbose_name='收/付款方式')),
-                ('status', models.CharField(blank=True, max_length=100, verbose_name='交易状态')),
-                ('order_no', models.CharField(max_length=100, verbose_name='交易订单号')),
-                ('merchant_order_no', models.CharField(blank=True, max_length=100, verbose_name='商家订单号')),
-                ('note', models.CharField(blank=True, max_length=500, verbose_name='备注')),
-                ('succeeded', models.BooleanField(help_text='交易已完成，计入消费；关闭、退款和待确认的不计入。', verbose_name='交易成功')),
-                ('batch', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, to='ingest.importbatch')),
-                ('employee', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='payments', to='people.employee', verbose_name='员工')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "source",
+                    models.CharField(
+                        choices=[("alipay", "支付宝"), ("wechat", "微信支付")],
+                        max_length=16,
+                        verbose_name="来源",
+                    ),
+                ),
+                ("occurred_at", models.DateTimeField(verbose_name="交易时间")),
+                ("category", models.CharField(blank=True, max_length=100, verbose_name="交易分类")),
+                (
+                    "counterparty",
+                    models.CharField(blank=True, max_length=200, verbose_name="交易对方"),
+                ),
+                (
+                    "description",
+                    models.CharField(blank=True, max_length=500, verbose_name="商品说明"),
+                ),
+                (
+                    "direction",
+                    models.CharField(
+                        choices=[("income", "收入"), ("expense", "支出"), ("neutral", "不计收支")],
+                        max_length=8,
+                        verbose_name="收/支",
+                    ),
+                ),
+                (
+                    "amount",
+                    models.DecimalField(decimal_places=2, max_digits=14, verbose_name="金额"),
+                ),
+                (
+                    "method",
+                    models.CharField(blank=True, max_length=100, verbose_name="收/付款方式"),
+                ),
+                ("status", models.CharField(blank=True, max_length=100, verbose_name="交易状态")),
+                ("order_no", models.CharField(max_length=100, verbose_name="交易订单号")),
+                (
+                    "merchant_order_no",
+                    models.CharField(blank=True, max_length=100, verbose_name="商家订单号"),
+                ),
+                ("note", models.CharField(blank=True, max_length=500, verbose_name="备注")),
+                (
+                    "succeeded",
+                    models.BooleanField(
+                        help_text="交易已完成，计入消费；关闭、退款和待确认的不计入。",
+                        verbose_name="交易成功",
+                    ),
+                ),
+                (
+                    "batch",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        to="ingest.importbatch",
+                    ),
+                ),
+                (
+                    "employee",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="payments",
+                        to="people.employee",
+                        verbose_name="员工",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '支付记录',
-                'verbose_name_plural': '支付记录',
-                'ordering': ['employee_id', 'occurred_at'],
-                'indexes': [models.Index(fields=['employee', 'occurred_at'], name='payments_pa_employe_7accb6_idx')],
-                'constraints': [models.UniqueConstraint(fields=('employee', 'source', 'order_no'), name='payment_order_once_per_employee')],
+                "verbose_name": "支付记录",
+                "verbose_name_plural": "支付记录",
+                "ordering": ["employee_id", "occurred_at"],
+                "indexes": [
+                    models.Index(
+                        fields=["employee", "occurred_at"], name="payments_pa_employe_7accb6_idx"
+                    )
+                ],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("employee", "source", "order_no"),
+                        name="payment_order_once_per_employee",
+                    )
+                ],
             },
         ),
     ]

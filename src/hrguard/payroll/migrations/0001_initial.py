@@ -5,48 +5,100 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('ingest', '0001_initial'),
-        ('people', '0001_initial'),
+        ("ingest", "0001_initial"),
+        ("people", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Reimbursement',
+            name="Reimbursement",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('date', models.DateField(verbose_name='日期')),
-                ('amount', models.DecimalField(decimal_places=2, max_digits=12, verbose_name='金额')),
-                ('category', models.CharField(max_length=50, verbose_name='类别')),
-                ('description', models.CharField(blank=True, max_length=500, verbose_name='说明')),
-                ('row_key', models.CharField(max_length=64, unique=True)),
-                ('batch', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, to='ingest.importbatch')),
-                ('employee', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='reimbursements', to='people.employee', verbose_name='员工')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("date", models.DateField(verbose_name="日期")),
+                (
+                    "amount",
+                    models.DecimalField(decimal_places=2, max_digits=12, verbose_name="金额"),
+                ),
+                ("category", models.CharField(max_length=50, verbose_name="类别")),
+                ("description", models.CharField(blank=True, max_length=500, verbose_name="说明")),
+                ("row_key", models.CharField(max_length=64, unique=True)),
+                (
+                    "batch",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        to="ingest.importbatch",
+                    ),
+                ),
+                (
+                    "employee",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="reimbursements",
+                        to="people.employee",
+                        verbose_name="员工",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '报销',
-                'verbose_name_plural': '报销',
-                'ordering': ['employee_id', 'date'],
+                "verbose_name": "报销",
+                "verbose_name_plural": "报销",
+                "ordering": ["employee_id", "date"],
             },
         ),
         migrations.CreateModel(
-            name='PayrollRecord',
+            name="PayrollRecord",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('month', models.DateField(help_text='当月第一天', verbose_name='月份')),
-                ('gross_pay', models.DecimalField(decimal_places=2, max_digits=12, verbose_name='应发工资')),
-                ('net_pay', models.DecimalField(decimal_places=2, max_digits=12, verbose_name='实发工资')),
-                ('batch', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, to='ingest.importbatch')),
-                ('employee', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='payroll', to='people.employee', verbose_name='员工')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("month", models.DateField(help_text="当月第一天", verbose_name="月份")),
+                (
+                    "gross_pay",
+                    models.DecimalField(decimal_places=2, max_digits=12, verbose_name="应发工资"),
+                ),
+                (
+                    "net_pay",
+                    models.DecimalField(decimal_places=2, max_digits=12, verbose_name="实发工资"),
+                ),
+                (
+                    "batch",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        to="ingest.importbatch",
+                    ),
+                ),
+                (
+                    "employee",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="payroll",
+                        to="people.employee",
+                        verbose_name="员工",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '工资',
-                'verbose_name_plural': '工资',
-                'ordering': ['employee_id', 'month'],
-                'constraints': [models.UniqueConstraint(fields=('employee', 'month'), name='payroll_one_per_month')],
+                "verbose_name": "工资",
+                "verbose_name_plural": "工资",
+                "ordering": ["employee_id", "month"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("employee", "month"), name="payroll_one_per_month"
+                    )
+                ],
             },
         ),
     ]

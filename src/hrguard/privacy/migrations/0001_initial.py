@@ -5,30 +5,64 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('ingest', '0001_initial'),
-        ('people', '0001_initial'),
+        ("ingest", "0001_initial"),
+        ("people", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Consent',
+            name="Consent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('category', models.CharField(choices=[('payments', '支付记录'), ('credit', '征信报告'), ('chat', '聊天记录')], max_length=16, verbose_name='数据类别')),
-                ('granted_on', models.DateField(verbose_name='同意日期')),
-                ('withdrawn_on', models.DateField(blank=True, null=True, verbose_name='撤回日期')),
-                ('batch', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, to='ingest.importbatch')),
-                ('employee', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='consents', to='people.employee', verbose_name='员工')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "category",
+                    models.CharField(
+                        choices=[
+                            ("payments", "支付记录"),
+                            ("credit", "征信报告"),
+                            ("chat", "聊天记录"),
+                        ],
+                        max_length=16,
+                        verbose_name="数据类别",
+                    ),
+                ),
+                ("granted_on", models.DateField(verbose_name="同意日期")),
+                ("withdrawn_on", models.DateField(blank=True, null=True, verbose_name="撤回日期")),
+                (
+                    "batch",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        to="ingest.importbatch",
+                    ),
+                ),
+                (
+                    "employee",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="consents",
+                        to="people.employee",
+                        verbose_name="员工",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '个人信息授权',
-                'verbose_name_plural': '个人信息授权',
-                'ordering': ['employee_id', 'category', 'granted_on'],
-                'constraints': [models.UniqueConstraint(fields=('employee', 'category', 'granted_on'), name='consent_once_per_grant')],
+                "verbose_name": "个人信息授权",
+                "verbose_name_plural": "个人信息授权",
+                "ordering": ["employee_id", "category", "granted_on"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("employee", "category", "granted_on"), name="consent_once_per_grant"
+                    )
+                ],
             },
         ),
     ]

@@ -5,89 +5,201 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('people', '0001_initial'),
+        ("people", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='RuleSet',
+            name="RuleSet",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('version', models.CharField(max_length=50, unique=True, verbose_name='版本')),
-                ('content', models.TextField(help_text='规则文件原文 (TOML)', verbose_name='内容')),
-                ('sha256', models.CharField(max_length=64)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("version", models.CharField(max_length=50, unique=True, verbose_name="版本")),
+                ("content", models.TextField(help_text="规则文件原文 (TOML)", verbose_name="内容")),
+                ("sha256", models.CharField(max_length=64)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
             ],
             options={
-                'verbose_name': '规则集',
-                'verbose_name_plural': '规则集',
-                'ordering': ['-created_at'],
+                "verbose_name": "规则集",
+                "verbose_name_plural": "规则集",
+                "ordering": ["-created_at"],
             },
         ),
         migrations.CreateModel(
-            name='ScanRun',
+            name="ScanRun",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('as_of', models.DateField(verbose_name='扫描基准日')),
-                ('started_at', models.DateTimeField(auto_now_add=True, verbose_name='开始时间')),
-                ('finished_at', models.DateTimeField(blank=True, null=True, verbose_name='结束时间')),
-                ('employees_scanned', models.PositiveIntegerField(default=0, verbose_name='扫描人数')),
-                ('alerts_watch', models.PositiveIntegerField(default=0, verbose_name='关注')),
-                ('alerts_medium', models.PositiveIntegerField(default=0, verbose_name='中风险')),
-                ('alerts_high', models.PositiveIntegerField(default=0, verbose_name='高风险')),
-                ('rule_set', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, to='risk.ruleset', verbose_name='规则集')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("as_of", models.DateField(verbose_name="扫描基准日")),
+                ("started_at", models.DateTimeField(auto_now_add=True, verbose_name="开始时间")),
+                (
+                    "finished_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="结束时间"),
+                ),
+                (
+                    "employees_scanned",
+                    models.PositiveIntegerField(default=0, verbose_name="扫描人数"),
+                ),
+                ("alerts_watch", models.PositiveIntegerField(default=0, verbose_name="关注")),
+                ("alerts_medium", models.PositiveIntegerField(default=0, verbose_name="中风险")),
+                ("alerts_high", models.PositiveIntegerField(default=0, verbose_name="高风险")),
+                (
+                    "rule_set",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        to="risk.ruleset",
+                        verbose_name="规则集",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '扫描',
-                'verbose_name_plural': '扫描',
-                'ordering': ['-started_at'],
+                "verbose_name": "扫描",
+                "verbose_name_plural": "扫描",
+                "ordering": ["-started_at"],
             },
         ),
         migrations.CreateModel(
-            name='Alert',
+            name="Alert",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('level', models.CharField(choices=[('watch', '关注'), ('medium', '中风险'), ('high', '高风险')], max_length=8, verbose_name='级别')),
-                ('status', models.CharField(choices=[('open', '待处理'), ('dismissed', '已排除'), ('closed', '已关闭')], default='open', max_length=12, verbose_name='状态')),
-                ('indicators', models.JSONField(default=list, help_text='命中的指标代码', verbose_name='指标')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='创建时间')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='更新时间')),
-                ('employee', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='alerts', to='people.employee', verbose_name='员工')),
-                ('rule_set', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, to='risk.ruleset', verbose_name='规则集')),
-                ('first_scan', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='risk.scanrun')),
-                ('last_scan', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='alerts', to='risk.scanrun')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "level",
+                    models.CharField(
+                        choices=[("watch", "关注"), ("medium", "中风险"), ("high", "高风险")],
+                        max_length=8,
+                        verbose_name="级别",
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("open", "待处理"), ("dismissed", "已排除"), ("closed", "已关闭")],
+                        default="open",
+                        max_length=12,
+                        verbose_name="状态",
+                    ),
+                ),
+                (
+                    "indicators",
+                    models.JSONField(default=list, help_text="命中的指标代码", verbose_name="指标"),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="创建时间")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="更新时间")),
+                (
+                    "employee",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="alerts",
+                        to="people.employee",
+                        verbose_name="员工",
+                    ),
+                ),
+                (
+                    "rule_set",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        to="risk.ruleset",
+                        verbose_name="规则集",
+                    ),
+                ),
+                (
+                    "first_scan",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="risk.scanrun",
+                    ),
+                ),
+                (
+                    "last_scan",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="alerts",
+                        to="risk.scanrun",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '预警',
-                'verbose_name_plural': '预警',
-                'ordering': ['-updated_at'],
+                "verbose_name": "预警",
+                "verbose_name_plural": "预警",
+                "ordering": ["-updated_at"],
             },
         ),
         migrations.CreateModel(
-            name='IndicatorResult',
+            name="IndicatorResult",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=40, verbose_name='指标')),
-                ('hit', models.BooleanField(verbose_name='命中')),
-                ('severity', models.PositiveSmallIntegerField(default=0, verbose_name='严重度')),
-                ('evidence', models.JSONField(default=dict, verbose_name='证据')),
-                ('alert', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='results', to='risk.alert')),
-                ('employee', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='people.employee')),
-                ('scan', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='results', to='risk.scanrun')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.CharField(max_length=40, verbose_name="指标")),
+                ("hit", models.BooleanField(verbose_name="命中")),
+                ("severity", models.PositiveSmallIntegerField(default=0, verbose_name="严重度")),
+                ("evidence", models.JSONField(default=dict, verbose_name="证据")),
+                (
+                    "alert",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="results",
+                        to="risk.alert",
+                    ),
+                ),
+                (
+                    "employee",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="people.employee",
+                    ),
+                ),
+                (
+                    "scan",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="results",
+                        to="risk.scanrun",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '指标结果',
-                'verbose_name_plural': '指标结果',
-                'indexes': [models.Index(fields=['scan', 'employee'], name='risk_indica_scan_id_fb246a_idx')],
-                'constraints': [models.UniqueConstraint(fields=('scan', 'employee', 'code'), name='result_once_per_scan')],
+                "verbose_name": "指标结果",
+                "verbose_name_plural": "指标结果",
+                "indexes": [
+                    models.Index(fields=["scan", "employee"], name="risk_indica_scan_id_fb246a_idx")
+                ],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("scan", "employee", "code"), name="result_once_per_scan"
+                    )
+                ],
             },
         ),
         migrations.AddConstraint(
-            model_name='alert',
-            constraint=models.UniqueConstraint(condition=models.Q(('status', 'open')), fields=('employee',), name='alert_one_open_per_employee'),
+            model_name="alert",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("status", "open")),
+                fields=("employee",),
+                name="alert_one_open_per_employee",
+            ),
         ),
     ]

@@ -18,9 +18,7 @@ from hrguard.core.errors import HrguardError
 
 class Command(HrguardCommand):
     # HrguardCommand resolves the lazy text before argparse reads it.
-    help = _(
-        "证据包：verify 重新计算并核对证据包中每个文件的 SHA-256；export 导出案件的证据包。"
-    )
+    help = _("证据包：verify 重新计算并核对证据包中每个文件的 SHA-256；export 导出案件的证据包。")
 
     def add_arguments(self, parser: ArgumentParser) -> None:
         subcommands = parser.add_subparsers(dest="subcommand", required=True)
