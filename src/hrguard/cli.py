@@ -5,6 +5,7 @@ import sys
 
 from django.core.management import ManagementUtility, get_commands
 from django.core.management.base import BaseCommand
+from django.utils.translation import gettext_lazy
 
 # `import` is a Python keyword, so its management command module has another name.
 _ALIASES = {"import": "import_data"}
@@ -12,20 +13,20 @@ _ALIASES = {"import": "import_data"}
 # The commands an HR team or an administrator uses, in the order they are needed.
 # Django's own commands stay reachable and are listed by `hrguard help --all`.
 _OVERVIEW = [
-    ("demo", "生成演示公司、导入、扫描并启动网页界面"),
-    ("serve", "在 127.0.0.1 上启动网页界面"),
-    ("migrate", "创建或升级数据库表"),
-    ("import", "导入花名册、工资、请假、报销、授权、支付账单或聊天记录"),
-    ("scan", "扫描风险指标，生成或更新预警"),
-    ("chat", "识别聊天消息中的借钱请求"),
-    ("report", "生成月度报表或员工风险评估报告"),
-    ("evidence", "导出或校验证据包"),
-    ("notify", "发送到期的通知"),
-    ("retention", "按保存期限删除或匿名化到期数据"),
-    ("audit", "校验审计日志哈希链"),
-    ("keys", "生成数据密钥或轮换加密"),
-    ("roles", "创建角色、给用户分配角色和数据范围"),
-    ("users", "创建用户、重置密码"),
+    ("demo", gettext_lazy("生成演示公司、导入、扫描并启动网页界面")),
+    ("serve", gettext_lazy("在 127.0.0.1 上启动网页界面")),
+    ("migrate", gettext_lazy("创建或升级数据库表")),
+    ("import", gettext_lazy("导入花名册、工资、请假、报销、授权、支付账单或聊天记录")),
+    ("scan", gettext_lazy("扫描风险指标，生成或更新预警")),
+    ("chat", gettext_lazy("识别聊天消息中的借钱请求")),
+    ("report", gettext_lazy("生成月度报表或员工风险评估报告")),
+    ("evidence", gettext_lazy("导出或校验证据包")),
+    ("notify", gettext_lazy("发送到期的通知")),
+    ("retention", gettext_lazy("按保存期限删除或匿名化到期数据")),
+    ("audit", gettext_lazy("校验审计日志哈希链")),
+    ("keys", gettext_lazy("生成数据密钥或轮换加密")),
+    ("roles", gettext_lazy("创建角色、给用户分配角色和数据范围")),
+    ("users", gettext_lazy("创建用户、重置密码")),
 ]
 
 
@@ -51,11 +52,7 @@ def _overview_text() -> str:
         "",
         gettext("常用命令："),
     ]
-    lines += [
-        f"  {name:<10} {gettext(description)}"
-        for name, description in _OVERVIEW
-        if name in available
-    ]
+    lines += [f"  {name:<10} {description}" for name, description in _OVERVIEW if name in available]
     lines += [
         "",
         gettext("查看某个命令的说明：hrguard <命令> --help"),
