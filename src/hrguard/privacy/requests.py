@@ -262,7 +262,39 @@ def subject_data_counts(*, employee: Employee) -> list[tuple[str, int]]:
         (gettext("个人信息授权"), Consent.objects.filter(employee=employee).count()),
         (gettext("风险预警"), Alert.objects.filter(employee=employee).count()),
         (gettext("权利请求"), DataSubjectRequest.objects.filter(employee=employee).count()),
+        *_case_records_counts(employee),
     ]
+
+
+def _case_records_counts(employee: Employee) -> list[tuple[str, int]]:
+    """Count what case handling recorded about the employee as a harassed or named colleague."""
+    from hrguard.cases.guarantee.models import GuaranteeDispute, SignedDocument
+    from hrguard.cases.harassment.models import HarassmentIncident
+
+    return [
+        (gettext("被催收骚扰记录"), HarassmentIncident.objects.filter(colleague=employee).count()),
+        (gettext("担保纠纷记录"), GuaranteeDispute.objects.filter(colleague=employee).count()),
+        (gettext("本人签署的文件"), SignedDocument.objects.filter(employee=employee).count()),
+    ]
+
+
+def _case_records(employee: Employee) -> dict[str, list[Any]]:
+    """Return what case handling recorded about the employee as a harassed or named colleague.
+
+    The caller's phone number and the claimed debtor belong to other people, so
+    an incident is given by platform, time and channel only.
+    """
+    from hrguard.cases.guarantee.models import GuaranteeDispute, SignedDocument
+    from hrguard.cases.harassment.models import HarassmentIncident
+
+    incidents = HarassmentIncident.objects.filter(colleague=employee)
+    disputes = GuaranteeDispute.objects.filter(colleague=employee)
+    documents = SignedDocument.objects.filter(employee=employee)
+    return {
+        "harassment_incidents": list(incidents.values("platform", "occurred_at", "channel")),
+        "guarantee_disputes": list(disputes.values("lender", "reported_on", "status")),
+        "signed_documents": list(documents.values("title", "kind", "signed_on")),
+    }
 
 
 def subject_data(*, employee: Employee) -> dict[str, list[Any]]:
@@ -330,6 +362,7 @@ def subject_data(*, employee: Employee) -> dict[str, list[Any]]:
                 "kind", "status", "submitted_at", "deadline", "answer", "answered_at"
             )
         ),
+        **_case_records(employee),
     }
 
 
