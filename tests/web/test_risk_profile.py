@@ -6,6 +6,7 @@ from django.contrib.auth.models import Permission, User
 from django.test import Client
 from django.urls import reverse
 
+from hrguard.cases.services import alert_dismiss
 from hrguard.payments.models import PaymentTransaction
 from hrguard.payroll.models import PayrollRecord
 from hrguard.people.models import Employee
@@ -304,3 +305,16 @@ def test_alert_detail_later_scan_without_hits_shows_its_misses(
     assert "<dt>最近扫描</dt><dd>2026-12-31</dd>" in text
     assert "命中指标（2026-12-31 扫描）" in text
     assert "最近一次扫描没有命中任何指标。" in text
+
+
+def test_alert_detail_shows_dismissal_reason(
+    hr_client: Client, hr_user: User, make_alert: AlertMaker
+) -> None:
+    alert = make_alert(EmployeeFactory())
+    alert_dismiss(alert=alert, user=hr_user, reason_code="data_error", note="工资表月份填错")
+
+    response = hr_client.get(reverse("web:alert_detail", args=[alert.pk]))
+
+    text = response.content.decode()
+    assert "<dt>排除原因</dt><dd>数据错误</dd>" in text
+    assert "<dt>排除说明</dt><dd>工资表月份填错</dd>" in text
