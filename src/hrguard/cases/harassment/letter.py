@@ -16,10 +16,9 @@ import docx
 from django.utils.translation import gettext
 from docx.document import Document as DocxDocument
 from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.oxml.ns import qn
 from docx.shared import Pt
 
-FONT_NAME = "SimSun"
+from hrguard.cases.guarantee.letter import signature_block_add, use_chinese_font
 
 
 @dataclass(frozen=True)
@@ -44,7 +43,7 @@ class LetterFacts:
 def letter_render(facts: LetterFacts) -> bytes:
     """Return the stop-contact letter as .docx bytes."""
     document = docx.Document()
-    _use_chinese_font(document)
+    use_chinese_font(document)
 
     heading = document.add_paragraph()
     heading.alignment = WD_ALIGN_PARAGRAPH.CENTER
@@ -83,30 +82,13 @@ def letter_render(facts: LetterFacts) -> bytes:
         gettext("本公司已保存上述联系的记录及相关录音、截图，保留依法追究责任的权利。")
     )
 
-    for line in (
-        gettext("%(company)s（盖章）") % {"company": facts.company},
-        gettext("经办人：%(user)s") % {"user": facts.handled_by},
-        gettext("%(year)s年%(month)s月%(day)s日")
-        % {
-            "year": facts.issued_on.year,
-            "month": facts.issued_on.month,
-            "day": facts.issued_on.day,
-        },
-    ):
-        paragraph = document.add_paragraph(line)
-        paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    signature_block_add(
+        document, company=facts.company, handled_by=facts.handled_by, issued_on=facts.issued_on
+    )
 
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()
-
-
-def _use_chinese_font(document: DocxDocument) -> None:
-    style = document.styles["Normal"]
-    style.font.name = FONT_NAME
-    style.font.size = Pt(12)
-    # Word takes the font of CJK characters from the East Asian attribute only.
-    style.element.rPr.rFonts.set(qn("w:eastAsia"), FONT_NAME)
 
 
 def _opening(facts: LetterFacts) -> str:
