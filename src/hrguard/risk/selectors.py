@@ -199,8 +199,8 @@ def open_alert_counts_by_department(*, user: User) -> list[DepartmentAlertCounts
 def scan_latest() -> ScanRun | None:
     """Return the finished scan with the latest reference date.
 
-    A back-dated re-run (say, as of last year) is newer by clock but describes the
-    past, so the reference date decides; the clock only breaks ties.
+    A back-dated re-run is newer by the clock but describes the past, so the
+    reference date decides. The start time only breaks ties.
     """
     scans = ScanRun.objects.filter(finished_at__isnull=False).select_related("rule_set")
     return scans.order_by("-as_of", "-started_at", "-pk").first()
